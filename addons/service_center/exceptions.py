@@ -1,0 +1,27 @@
+# This file is part of the coastal customer service project.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class InvalidPhoneNumber(UserError):
+    pass
+
+
+class WarrantyError(ValidationError):
+    pass
+
+
+class OwnershipError(ValidationError):
+    pass
+
+
+class CenterError(ValidationError):
+    pass
+
+
+class DepartmentError(ValidationError):
+    pass
+
+
+class RosterError(UserError):
+    pass

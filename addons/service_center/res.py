@@ -1,0 +1,139 @@
+# This file is part of the coastal customer service project.
+from trytond.cache import Cache
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .exceptions import InvalidPhoneNumber
+from .phone import format_phone
+
+_scope_cache = Cache('service_center.user_scope', context=False)
+
+
+class ServiceAccessMixin:
+    "Models whose changes move what a user may see of the register"
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        _scope_cache.clear()
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+    mobile = fields.Char(
+        "Mobile", help="Receives the dispatch and escalation text messages.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._preferences_fields.append('mobile')
+        cls._context_fields.insert(0, 'mobile')
+
+    @classmethod
+    def validate_fields(cls, users, field_names):
+        super().validate_fields(users, field_names)
+        if 'mobile' in field_names:
+            for user in users:
+                if user.mobile and not format_phone(user.mobile):
+                    raise InvalidPhoneNumber(gettext(
+                            'service_center.msg_invalid_phone',
+                            phone=user.mobile))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('mobile'):
+            values['mobile'] = format_phone(values['mobile']) or (
+                values['mobile'])
+        return values
+
+    @classmethod
+    def get_service_scope(cls, user_id=None):
+        """Return the ids of the projects and centres the user works for,
+        or None when the user is not bound to any"""
+        if user_id is None:
+            user_id = Transaction().user
+        scope = _scope_cache.get(user_id)
+        if scope is None:
+            scope = cls._compute_service_scope(user_id)
+            _scope_cache.set(user_id, scope)
+        return scope
+
+    @classmethod
+    def _compute_service_scope(cls, user_id):
+        pool = Pool()
+        Center = pool.get('service_center.center')
+        Department = pool.get('service_center.department')
+        Region = pool.get('service_center.region')
+        Project = pool.get('service_center.project')
+        projects, centers = set(), set()
+        regions = set()
+        with Transaction().set_context(active_test=False), \
+                Transaction().set_user(0):
+            for center in Center.search(['OR',
+                        ('manager', '=', user_id),
+                        ('deputy', '=', user_id),
+                        ('receptionists.user', '=', user_id),
+                        ]):
+                centers.add(center.id)
+                projects.update(p.id for p in center.projects)
+            for department in Department.search(['OR',
+                        ('responsible', '=', user_id),
+                        ('head', '=', user_id),
+                        ]):
+                if department.projects:
+                    projects.update(p.id for p in department.projects)
+                else:
+                    regions.add(department.region.id)
+            regions.update(r.id for r in Region.search(['OR',
+                        ('leader', '=', user_id),
+                        ('developer_manager', '=', user_id),
+                        ('engineering_manager', '=', user_id),
+                        ('property_manager', '=', user_id),
+                        ('deputy_managers.user', '=', user_id),
+                        ]))
+            if regions:
+                projects.update(map(int, Project.search([
+                                ('region', 'in', list(regions)),
+                                ])))
+                centers.update(map(int, Center.search([
+                                ('region', 'in', list(regions)),
+                                ])))
+        return {
+            'projects': sorted(projects),
+            'centers': sorted(centers),
+            }
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.domain.help += (
+            '\n- "service_projects" as list of ids of the property projects '
+            'the user works for'
+            '\n- "service_centers" as list of ids of the customer centres '
+            'the user works for')
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        pool = Pool()
+        User = pool.get('res.user')
+        key = super()._get_cache_key(model_names)
+        scope = User.get_service_scope()
+        return (*key, tuple(scope['projects']), tuple(scope['centers']))
+
+    @classmethod
+    def _get_context(cls, model_name):
+        pool = Pool()
+        User = pool.get('res.user')
+        context = super()._get_context(model_name)
+        scope = User.get_service_scope()
+        context['service_projects'] = scope['projects']
+        context['service_centers'] = scope['centers']
+        return context

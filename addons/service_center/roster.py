@@ -1,0 +1,620 @@
+# This file is part of the coastal customer service project.
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import re
+import zipfile
+from decimal import Decimal, InvalidOperation
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import PYSONEncoder
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateAction, StateView, Wizard
+
+from .exceptions import RosterError
+from .phone import format_phone, is_mobile
+
+logger = logging.getLogger(__name__)
+
+# Header texts the sales offices use, per column
+COLUMNS = {
+    'project_code': ['项目编码', '项目代码', '项目编号', 'project code'],
+    'building': ['楼栋', '楼号', '栋号', 'building'],
+    'entrance': ['单元', '单元号', 'entrance'],
+    'floor': ['楼层', '层', 'floor'],
+    'room': ['房号', '房间号', '室号', 'room'],
+    'area': ['面积', '建筑面积', 'area'],
+    'handover_date': ['交房日期', '入伙日期', 'handover date'],
+    'owner_name': ['业主姓名', '业主', '姓名', 'owner name', 'owner'],
+    'id_number': [
+        '证件号码', '身份证号', '身份证号码', 'id number',
+        'id/passport number'],
+    'phones': ['电话', '联系电话', '手机', 'phones', 'phone'],
+    'email': ['邮箱', '电子邮件', 'email', 'e-mail'],
+    }
+REQUIRED_COLUMNS = {'project_code', 'building', 'room', 'owner_name'}
+PHONE_SEPARATORS = re.compile(r'[,;/、，；|\n]+')
+DATE_FORMATS = ['%Y-%m-%d', '%Y/%m/%d', '%Y.%m.%d', '%Y年%m月%d日', '%Y%m%d']
+EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+BATCH = 1000
+
+
+class RosterRowError(Exception):
+    "A row that cannot be imported, with the message that says why"
+
+    def __init__(self, message, **values):
+        super().__init__(message)
+        self.message = message
+        self.values = values
+
+
+def _header_key(text):
+    text = re.sub(r'\s+', ' ', str(text or '')).strip().lower()
+    for key, names in COLUMNS.items():
+        if text in names:
+            return key
+
+
+def _cell(value):
+    "Return the text of a spreadsheet cell, keeping dates"
+    if value is None:
+        return ''
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_xls(data):
+    import xlrd
+    try:
+        book = xlrd.open_workbook(file_contents=data)
+    except xlrd.XLRDError as exception:
+        raise RosterError(gettext(
+                'service_center.msg_roster_unreadable',
+                error=str(exception)))
+    sheet = book.sheet_by_index(0)
+    for index in range(sheet.nrows):
+        row = []
+        for cell in sheet.row(index):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                row.append(
+                    xlrd.xldate_as_datetime(cell.value, book.datemode).date())
+            else:
+                row.append(_cell(cell.value))
+        yield row
+
+
+def _read_xlsx(data):
+    import openpyxl
+    try:
+        book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exception:
+        raise RosterError(gettext(
+                'service_center.msg_roster_unreadable',
+                error=str(exception)))
+    try:
+        for values in book.worksheets[0].iter_rows(values_only=True):
+            yield [_cell(v) for v in values]
+    finally:
+        book.close()
+
+
+def _read_csv(data):
+    for encoding in ['utf-8-sig', 'gb18030']:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterError(gettext(
+                'service_center.msg_roster_unreadable', error='encoding'))
+    for row in csv.reader(io.StringIO(text)):
+        yield [_cell(v) for v in row]
+
+
+def read_roster(data):
+    """Yield (row number, {column: value}) of a roster in .xls, .xlsx or
+    .csv, recognised by its content, not its name"""
+    if data[:8] == b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1':
+        rows = _read_xls(data)
+    elif data[:4] == b'PK\x03\x04':
+        rows = _read_xlsx(data)
+    else:
+        rows = _read_csv(data)
+    header = None
+    for number, row in enumerate(rows, 1):
+        if header is None:
+            keys = [_header_key(c) for c in row]
+            if REQUIRED_COLUMNS <= set(keys):
+                header = keys
+            elif number >= 5:
+                raise RosterError(gettext(
+                        'service_center.msg_roster_no_header'))
+            continue
+        if not any(isinstance(c, dt.date) or c for c in row):
+            continue
+        values = {}
+        for key, value in zip(header, row):
+            if key:
+                values[key] = value
+        yield number, values
+    if header is None:
+        raise RosterError(gettext('service_center.msg_roster_no_header'))
+
+
+def _parse_date(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not value:
+        return None
+    value = value.split(' ')[0]
+    for format_ in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, format_).date()
+        except ValueError:
+            continue
+    raise RosterRowError(
+        'service_center.msg_roster_bad_date', value=value)
+
+
+def _parse_decimal(value, column):
+    if value in ('', None):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal('0.01'))
+    except InvalidOperation:
+        number = None
+    if number is None or number < 0:
+        raise RosterRowError(
+            'service_center.msg_roster_bad_number',
+            column=column, value=value)
+    return number
+
+
+def _parse_int(value, column):
+    if value in ('', None):
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        raise RosterRowError(
+            'service_center.msg_roster_bad_number',
+            column=column, value=value)
+
+
+def _text(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value or '').strip()
+
+
+class RosterLine:
+    "One clean row of a roster"
+    __slots__ = (
+        'number', 'project', 'building', 'entrance', 'floor', 'room', 'code',
+        'area', 'handover_date', 'owner_name', 'id_number', 'phones',
+        'email')
+
+    @property
+    def unit_key(self):
+        return (self.project.id, self.code)
+
+    @property
+    def owner_key(self):
+        if self.id_number:
+            return ('id', self.id_number)
+        return ('name', self.owner_name, tuple(self.phones))
+
+
+class RosterImport(ModelSQL, ModelView):
+    "Roster Import"
+    __name__ = 'service_center.roster_import'
+    _rec_name = 'filename'
+    filename = fields.Char("File Name", readonly=True)
+    user = fields.Many2One('res.user', "Imported by", readonly=True)
+    date = fields.DateTime("Imported at", readonly=True)
+    rows = fields.Integer("Rows", readonly=True)
+    imported = fields.Integer("Rows Imported", readonly=True)
+    failed = fields.Integer("Rows Refused", readonly=True)
+    units_created = fields.Integer("Units Created", readonly=True)
+    units_updated = fields.Integer("Units Updated", readonly=True)
+    owners_created = fields.Integer("Owners Created", readonly=True)
+    ownerships_started = fields.Integer("Ownerships Started", readonly=True)
+    ownerships_ended = fields.Integer("Ownerships Ended", readonly=True)
+    errors = fields.One2Many(
+        'service_center.roster_import.error', 'roster_import', "Errors",
+        readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def import_file(cls, filename, data):
+        "Import the roster and return its import record"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        record = cls(
+            filename=filename, user=Transaction().user,
+            date=dt.datetime.now(), rows=0, imported=0, failed=0,
+            units_created=0, units_updated=0, owners_created=0,
+            ownerships_started=0, ownerships_ended=0)
+        errors = []
+        lines = []
+        seen_units = {}
+        projects = cls._projects()
+        for number, values in read_roster(data):
+            record.rows += 1
+            try:
+                line = cls._clean(number, values, projects)
+                cls._check_duplicate(line, seen_units)
+            except RosterRowError as error:
+                errors.append((number, error))
+                continue
+            lines.append(line)
+            if record.rows % 10000 == 0:
+                logger.info("%s: %d rows read", filename, record.rows)
+        lines = cls._check_known_owners(lines, errors)
+        writer = _RosterWriter(record, Date.today())
+        for i in range(0, len(lines), BATCH):
+            writer.write(lines[i:i + BATCH])
+            logger.info(
+                "%s: %d/%d rows imported", filename,
+                min(i + BATCH, len(lines)), len(lines))
+        record.imported = len(lines)
+        record.failed = len({n for n, _ in errors})
+        record.errors = [{
+                'row': number,
+                'message': error.message,
+                'values': json.dumps(
+                    {k: _text(v) for k, v in error.values.items()},
+                    ensure_ascii=False),
+                } for number, error in sorted(errors, key=lambda e: e[0])]
+        record.save()
+        return record
+
+    @classmethod
+    def _projects(cls):
+        Project = Pool().get('service_center.project')
+        return {p.code.strip().upper(): p for p in Project.search([])}
+
+    @classmethod
+    def _clean(cls, number, values, projects):
+        pool = Pool()
+        Unit = pool.get('service_center.unit')
+        for column in ['project_code', 'building', 'room', 'owner_name']:
+            if not _text(values.get(column)):
+                raise RosterRowError(
+                    'service_center.msg_roster_missing_value',
+                    column=column)
+        line = RosterLine()
+        line.number = number
+        code = _text(values['project_code']).upper()
+        line.project = projects.get(code)
+        if not line.project:
+            raise RosterRowError(
+                'service_center.msg_roster_unknown_project', code=code)
+        line.building = _text(values['building'])
+        line.entrance = _text(values.get('entrance')) or None
+        line.room = _text(values['room'])
+        line.floor = _parse_int(values.get('floor'), 'floor')
+        line.area = _parse_decimal(values.get('area'), 'area')
+        line.handover_date = _parse_date(values.get('handover_date'))
+        line.code = Unit.make_code(line.building, line.entrance, line.room)
+        line.owner_name = re.sub(r'\s+', ' ', _text(values['owner_name']))
+        line.id_number = _text(values.get('id_number')).upper() or None
+        line.phones = []
+        for phone in PHONE_SEPARATORS.split(_text(values.get('phones'))):
+            if not phone.strip():
+                continue
+            e164 = format_phone(phone)
+            if not e164:
+                raise RosterRowError(
+                    'service_center.msg_roster_bad_phone', phone=phone)
+            if e164 not in line.phones:
+                line.phones.append(e164)
+        line.email = _text(values.get('email')).lower() or None
+        if line.email and not EMAIL.match(line.email):
+            raise RosterRowError(
+                'service_center.msg_roster_bad_email', email=line.email)
+        return line
+
+    @classmethod
+    def _check_duplicate(cls, line, seen_units):
+        "A unit given twice in a file must name the same owner"
+        previous = seen_units.get(line.unit_key)
+        if previous and previous.owner_key != line.owner_key:
+            raise RosterRowError(
+                'service_center.msg_roster_conflicting_owner',
+                unit=line.code, row=previous.number,
+                owner=previous.owner_name)
+        seen_units.setdefault(line.unit_key, line)
+
+    @classmethod
+    def _check_known_owners(cls, lines, errors):
+        "An identity number already known must keep its owner's name"
+        pool = Pool()
+        Identifier = pool.get('party.identifier')
+        numbers = sorted({line.id_number for line in lines if line.id_number})
+        names = {}
+        for i in range(0, len(numbers), BATCH):
+            for identifier in Identifier.search([
+                        ('code', 'in', numbers[i:i + BATCH]),
+                        ]):
+                names[identifier.code.upper()] = identifier.party.name
+        file_names = {}
+        good = []
+        for line in lines:
+            if line.id_number:
+                name = names.get(line.id_number) or file_names.setdefault(
+                    line.id_number, line.owner_name)
+                if name != line.owner_name:
+                    errors.append((line.number, RosterRowError(
+                                'service_center.msg_roster_id_conflict',
+                                number=line.id_number, name=name)))
+                    continue
+            good.append(line)
+        return good
+
+
+class _RosterWriter:
+    "Writes clean roster lines in batches, touching only what changed"
+
+    def __init__(self, record, today):
+        pool = Pool()
+        self.record = record
+        self.today = today
+        self.Building = pool.get('service_center.building')
+        self.Unit = pool.get('service_center.unit')
+        self.Ownership = pool.get('service_center.ownership')
+        self.Party = pool.get('party.party')
+        self.Identifier = pool.get('party.identifier')
+        self.ContactMechanism = pool.get('party.contact_mechanism')
+
+    def write(self, lines):
+        buildings = self._buildings(lines)
+        units = self._units(lines, buildings)
+        parties = self._parties(lines)
+        self._ownerships(lines, units, parties)
+
+    def _buildings(self, lines):
+        keys = {(line.project.id, line.building) for line in lines}
+        buildings = {}
+        for project_id in {k[0] for k in keys}:
+            names = [k[1] for k in keys if k[0] == project_id]
+            for building in self.Building.search([
+                        ('project', '=', project_id),
+                        ('name', 'in', names),
+                        ]):
+                buildings[(project_id, building.name)] = building
+        missing = sorted(keys - set(buildings))
+        if missing:
+            for building in self.Building.create([
+                        {'project': p, 'name': n} for p, n in missing]):
+                buildings[(building.project.id, building.name)] = building
+        return buildings
+
+    def _units(self, lines, buildings):
+        units = {}
+        for project_id in {line.project.id for line in lines}:
+            codes = [line.code for line in lines
+                if line.project.id == project_id]
+            for unit in self.Unit.search([
+                        ('project', '=', project_id),
+                        ('code', 'in', codes),
+                        ]):
+                units[(project_id, unit.code)] = unit
+        to_create, to_write = {}, []
+        for line in lines:
+            values = {
+                'building': buildings[(line.project.id, line.building)].id,
+                'entrance': line.entrance,
+                'floor': line.floor,
+                'room': line.room,
+                'area': line.area,
+                'handover_date': line.handover_date,
+                }
+            unit = units.get(line.unit_key)
+            if unit is None:
+                to_create.setdefault(line.unit_key, dict(
+                        values, project=line.project.id, code=line.code))
+                continue
+            changes = {k: v for k, v in values.items()
+                if v is not None
+                and getattr(getattr(unit, k), 'id', getattr(unit, k)) != v}
+            if changes:
+                to_write.extend(([unit], changes))
+        if to_create:
+            for unit in self.Unit.create(list(to_create.values())):
+                units[(unit.project.id, unit.code)] = unit
+            self.record.units_created += len(to_create)
+        if to_write:
+            self.Unit.write(*to_write)
+            self.record.units_updated += len(to_write) // 2
+        return units
+
+    def _parties(self, lines):
+        "Return the party of each owner key, created when unknown"
+        parties = {}
+        numbers = [line.id_number for line in lines if line.id_number]
+        if numbers:
+            for identifier in self.Identifier.search([
+                        ('code', 'in', numbers),
+                        ]):
+                parties[('id', identifier.code.upper())] = identifier.party
+        phones = {p for line in lines if not line.id_number
+            for p in line.phones}
+        by_phone = {}
+        if phones:
+            for mechanism in self.ContactMechanism.search([
+                        ('type', 'in', ['phone', 'mobile']),
+                        ('value_compact', 'in', sorted(phones)),
+                        ]):
+                by_phone.setdefault(
+                    (mechanism.party.name, mechanism.value_compact),
+                    mechanism.party)
+        to_create = {}
+        for line in lines:
+            key = line.owner_key
+            if key in parties or key in to_create:
+                continue
+            if not line.id_number:
+                for phone in line.phones:
+                    party = by_phone.get((line.owner_name, phone))
+                    if party:
+                        parties[key] = party
+                        break
+                if key in parties:
+                    continue
+            to_create[key] = self._party_values(line)
+        if to_create:
+            created = self.Party.create(list(to_create.values()))
+            parties.update(zip(to_create, created))
+            self.record.owners_created += len(created)
+        self._add_contacts(lines, parties)
+        return parties
+
+    def _party_values(self, line):
+        values = {
+            'name': line.owner_name,
+            'contact_mechanisms': [('create', [
+                        {'type': 'mobile' if is_mobile(p) else 'phone',
+                            'value': p}
+                        for p in line.phones]
+                    + ([{'type': 'email', 'value': line.email}]
+                        if line.email else []))],
+            }
+        if line.id_number:
+            values['identifiers'] = [('create', [{'code': line.id_number}])]
+        return values
+
+    def _add_contacts(self, lines, parties):
+        "Add the phones and e-mails a known owner does not have yet"
+        to_create = []
+        party_ids = {p.id for p in parties.values()}
+        known = set()
+        for sub in _batches(sorted(party_ids)):
+            for mechanism in self.ContactMechanism.search([
+                        ('party', 'in', sub),
+                        ]):
+                known.add((mechanism.party.id, mechanism.value_compact))
+        for line in lines:
+            party = parties[line.owner_key]
+            values = [(p, 'mobile' if is_mobile(p) else 'phone')
+                for p in line.phones]
+            if line.email:
+                values.append((line.email, 'email'))
+            for value, type_ in values:
+                if (party.id, value) not in known:
+                    known.add((party.id, value))
+                    to_create.append({
+                            'party': party.id, 'type': type_,
+                            'value': value})
+        if to_create:
+            self.ContactMechanism.create(to_create)
+
+    def _ownerships(self, lines, units, parties):
+        unit_ids = sorted({units[line.unit_key].id for line in lines})
+        current = {}
+        for sub in _batches(unit_ids):
+            for ownership in self.Ownership.search([
+                        ('unit', 'in', sub),
+                        self.Unit._current_ownership_domain(self.today),
+                        ]):
+                current.setdefault(ownership.unit.id, []).append(ownership)
+        to_end, to_create, done = [], [], set()
+        for line in lines:
+            unit = units[line.unit_key]
+            party = parties[line.owner_key]
+            if unit.id in done:
+                continue
+            done.add(unit.id)
+            owners = current.get(unit.id, [])
+            if any(o.party == party for o in owners):
+                continue
+            to_end.extend(owners)
+            start = self.today if owners else (
+                line.handover_date or self.today)
+            to_create.append({
+                    'unit': unit.id, 'party': party.id, 'role': 'owner',
+                    'start_date': min(start, self.today)})
+        if to_end:
+            self.Ownership.write(to_end, {
+                    'end_date': self.today - dt.timedelta(days=1)})
+            self.record.ownerships_ended += len(to_end)
+        if to_create:
+            self.Ownership.create(to_create)
+            self.record.ownerships_started += len(to_create)
+
+
+def _batches(ids):
+    size = Transaction().database.IN_MAX
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+class RosterImportError(ModelSQL, ModelView):
+    "Roster Import Error"
+    __name__ = 'service_center.roster_import.error'
+    roster_import = fields.Many2One(
+        'service_center.roster_import', "Import", required=True,
+        ondelete='CASCADE')
+    row = fields.Integer("Row", readonly=True)
+    message = fields.Char("Message", readonly=True)
+    values = fields.Text("Values", readonly=True)
+    reason = fields.Function(fields.Char("Reason"), 'get_reason')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('roster_import')
+        cls._order = [('roster_import', 'DESC'), ('row', 'ASC'), ('id', 'ASC')]
+
+    def get_reason(self, name):
+        "The reason in the reader's language"
+        values = json.loads(self.values or '{}')
+        if 'column' in values:
+            values['column'] = gettext(
+                'service_center.msg_column_%s' % values['column'])
+        return gettext(self.message, **values)
+
+
+class RosterImportStart(ModelView):
+    "Import Owner Roster"
+    __name__ = 'service_center.roster_import.start'
+    file = fields.Binary(
+        "File", required=True, filename='filename',
+        help="An .xls, .xlsx or .csv roster from the sales system.")
+    filename = fields.Char("File Name")
+
+
+class RosterImportWizard(Wizard):
+    "Import Owner Roster"
+    __name__ = 'service_center.roster_import.wizard'
+    start = StateView(
+        'service_center.roster_import.start',
+        'service_center.roster_import_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Import", 'import_', 'tryton-import', default=True),
+            ])
+    import_ = StateAction('service_center.act_roster_import_form')
+
+    def do_import_(self, action):
+        RosterImport = Pool().get('service_center.roster_import')
+        record = RosterImport.import_file(
+            self.start.filename or '', self.start.file)
+        action['pyson_domain'] = PYSONEncoder().encode(
+            [('id', '=', record.id)])
+        action['views'].reverse()
+        return action, {'res_id': [record.id]}
