@@ -11,3 +11,6 @@ SERVICE_CATEGORIES = [
     ('major_rectification',
         "Major Rectification, Design Defects and Repeated Complaints"),
     ]
+
+# Ids per query, well under every backend's parameter limit
+MAX_IDS = 1000

@@ -16,9 +16,10 @@ from trytond.model import (
 )
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import SERVICE_CATEGORIES
+from .common import MAX_IDS, SERVICE_CATEGORIES
 from .exceptions import OwnershipError
 
 WARRANTY_STATES = [
@@ -149,10 +150,10 @@ class Project(DeactivableMixin, ModelSQL, ModelView):
         unit = Unit.__table__()
         cursor = Transaction().connection.cursor()
         counts = dict.fromkeys(map(int, projects), 0)
-        for sub_ids in _chunks(list(counts)):
+        for sub_ids in grouped_slice(list(counts), MAX_IDS):
             cursor.execute(*unit.select(
                     unit.project, Count(unit.id),
-                    where=unit.project.in_(sub_ids),
+                    where=unit.project.in_(list(sub_ids)),
                     group_by=[unit.project]))
             counts.update(cursor)
         return counts
@@ -292,9 +293,9 @@ class Unit(ModelSQL, ModelView):
         pool = Pool()
         Ownership = pool.get('service_center.ownership')
         owners = {u.id: [] for u in units}
-        for sub_ids in _chunks(list(owners)):
+        for sub_ids in grouped_slice(list(owners), MAX_IDS):
             for ownership in Ownership.search([
-                        ('unit', 'in', sub_ids),
+                        ('unit', 'in', list(sub_ids)),
                         cls._current_ownership_domain(),
                         ], order=[('unit', 'ASC'), ('id', 'ASC')]):
                 owners[ownership.unit.id].append(ownership.party.id)
@@ -325,12 +326,6 @@ class Unit(ModelSQL, ModelView):
         if date <= self.warranty_end(warranty_type):
             return 'under_warranty'
         return 'expired'
-
-
-def _chunks(ids, size=None):
-    size = size or Transaction().database.IN_MAX
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
 
 
 class Ownership(ModelSQL, ModelView):

@@ -12,9 +12,11 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import PYSONEncoder
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
+from .common import MAX_IDS
 from .exceptions import RosterError
 from .phone import format_phone, is_mobile
 
@@ -41,6 +43,8 @@ PHONE_SEPARATORS = re.compile(r'[,;/、，；|\n]+')
 DATE_FORMATS = ['%Y-%m-%d', '%Y/%m/%d', '%Y.%m.%d', '%Y年%m月%d日', '%Y%m%d']
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 BATCH = 1000
+# Sales exports often put a title or two above the header
+HEADER_SEARCH_ROWS = 5
 
 
 class RosterRowError(Exception):
@@ -73,21 +77,27 @@ def _cell(value):
 def _read_xls(data):
     import xlrd
     try:
-        book = xlrd.open_workbook(file_contents=data)
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
     except xlrd.XLRDError as exception:
         raise RosterError(gettext(
                 'service_center.msg_roster_unreadable',
                 error=str(exception)))
-    sheet = book.sheet_by_index(0)
-    for index in range(sheet.nrows):
-        row = []
-        for cell in sheet.row(index):
-            if cell.ctype == xlrd.XL_CELL_DATE:
-                row.append(
-                    xlrd.xldate_as_datetime(cell.value, book.datemode).date())
-            else:
-                row.append(_cell(cell.value))
-        yield row
+
+    def rows(sheet):
+        for index in range(sheet.nrows):
+            row = []
+            for cell in sheet.row(index):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    row.append(xlrd.xldate_as_datetime(
+                            cell.value, book.datemode).date())
+                else:
+                    row.append(_cell(cell.value))
+            yield row
+
+    for index in range(book.nsheets):
+        sheet = book.sheet_by_index(index)
+        yield sheet.name, rows(sheet)
+        book.unload_sheet(index)
 
 
 def _read_xlsx(data):
@@ -100,8 +110,10 @@ def _read_xlsx(data):
                 'service_center.msg_roster_unreadable',
                 error=str(exception)))
     try:
-        for values in book.worksheets[0].iter_rows(values_only=True):
-            yield [_cell(v) for v in values]
+        for sheet in book.worksheets:
+            yield sheet.title, (
+                [_cell(v) for v in values]
+                for values in sheet.iter_rows(values_only=True))
     finally:
         book.close()
 
@@ -116,38 +128,40 @@ def _read_csv(data):
     else:
         raise RosterError(gettext(
                 'service_center.msg_roster_unreadable', error='encoding'))
-    for row in csv.reader(io.StringIO(text)):
-        yield [_cell(v) for v in row]
+    yield None, ([_cell(v) for v in row]
+        for row in csv.reader(io.StringIO(text)))
 
 
 def read_roster(data):
-    """Yield (row number, {column: value}) of a roster in .xls, .xlsx or
-    .csv, recognised by its content, not its name"""
+    """Yield (sheet, row number, {column: value}) of a roster in .xls, .xlsx
+    or .csv, recognised by its content, not its name. Every sheet of a
+    workbook is read: an .xls sheet holds at most 65 536 rows."""
     if data[:8] == b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1':
-        rows = _read_xls(data)
+        sheets = _read_xls(data)
     elif data[:4] == b'PK\x03\x04':
-        rows = _read_xlsx(data)
+        sheets = _read_xlsx(data)
     else:
-        rows = _read_csv(data)
-    header = None
-    for number, row in enumerate(rows, 1):
-        if header is None:
-            keys = [_header_key(c) for c in row]
-            if REQUIRED_COLUMNS <= set(keys):
-                header = keys
-            elif number >= 5:
-                raise RosterError(gettext(
-                        'service_center.msg_roster_no_header'))
-            continue
-        if not any(isinstance(c, dt.date) or c for c in row):
-            continue
-        values = {}
-        for key, value in zip(header, row):
-            if key:
-                values[key] = value
-        yield number, values
-    if header is None:
-        raise RosterError(gettext('service_center.msg_roster_no_header'))
+        sheets = _read_csv(data)
+    found = False
+    for sheet, rows in sheets:
+        header = None
+        for number, row in enumerate(rows, 1):
+            if not any(isinstance(c, dt.date) or c for c in row):
+                continue
+            if header is None:
+                keys = [_header_key(c) for c in row]
+                if REQUIRED_COLUMNS <= set(keys):
+                    header, found = keys, True
+                elif number >= HEADER_SEARCH_ROWS:
+                    raise RosterError(gettext(
+                            'service_center.msg_roster_no_header',
+                            sheet=sheet or ''))
+                continue
+            yield sheet, number, {
+                k: v for k, v in zip(header, row) if k}
+    if not found:
+        raise RosterError(gettext(
+                'service_center.msg_roster_no_header', sheet=''))
 
 
 def _parse_date(value):
@@ -254,13 +268,13 @@ class RosterImport(ModelSQL, ModelView):
         lines = []
         seen_units = {}
         projects = cls._projects()
-        for number, values in read_roster(data):
+        for sheet, number, values in read_roster(data):
             record.rows += 1
             try:
-                line = cls._clean(number, values, projects)
+                line = cls._clean(sheet, number, values, projects)
                 cls._check_duplicate(line, seen_units)
             except RosterRowError as error:
-                errors.append((number, error))
+                errors.append(((sheet or '', number), error))
                 continue
             lines.append(line)
             if record.rows % 10000 == 0:
@@ -275,7 +289,8 @@ class RosterImport(ModelSQL, ModelView):
         record.imported = len(lines)
         record.failed = len({n for n, _ in errors})
         record.errors = [{
-                'row': number,
+                'sheet': number[0],
+                'row': number[1],
                 'message': error.message,
                 'values': json.dumps(
                     {k: _text(v) for k, v in error.values.items()},
@@ -290,7 +305,7 @@ class RosterImport(ModelSQL, ModelView):
         return {p.code.strip().upper(): p for p in Project.search([])}
 
     @classmethod
-    def _clean(cls, number, values, projects):
+    def _clean(cls, sheet, number, values, projects):
         pool = Pool()
         Unit = pool.get('service_center.unit')
         for column in ['project_code', 'building', 'room', 'owner_name']:
@@ -299,7 +314,7 @@ class RosterImport(ModelSQL, ModelView):
                     'service_center.msg_roster_missing_value',
                     column=column)
         line = RosterLine()
-        line.number = number
+        line.number = (sheet or '', number)
         code = _text(values['project_code']).upper()
         line.project = projects.get(code)
         if not line.project:
@@ -337,7 +352,7 @@ class RosterImport(ModelSQL, ModelView):
         if previous and previous.owner_key != line.owner_key:
             raise RosterRowError(
                 'service_center.msg_roster_conflicting_owner',
-                unit=line.code, row=previous.number,
+                unit=line.code, row=previous.number[1],
                 owner=previous.owner_name)
         seen_units.setdefault(line.unit_key, line)
 
@@ -504,9 +519,9 @@ class _RosterWriter:
         to_create = []
         party_ids = {p.id for p in parties.values()}
         known = set()
-        for sub in _batches(sorted(party_ids)):
+        for sub in grouped_slice(sorted(party_ids), MAX_IDS):
             for mechanism in self.ContactMechanism.search([
-                        ('party', 'in', sub),
+                        ('party', 'in', list(sub)),
                         ]):
                 known.add((mechanism.party.id, mechanism.value_compact))
         for line in lines:
@@ -527,9 +542,9 @@ class _RosterWriter:
     def _ownerships(self, lines, units, parties):
         unit_ids = sorted({units[line.unit_key].id for line in lines})
         current = {}
-        for sub in _batches(unit_ids):
+        for sub in grouped_slice(unit_ids, MAX_IDS):
             for ownership in self.Ownership.search([
-                        ('unit', 'in', sub),
+                        ('unit', 'in', list(sub)),
                         self.Unit._current_ownership_domain(self.today),
                         ]):
                 current.setdefault(ownership.unit.id, []).append(ownership)
@@ -558,18 +573,13 @@ class _RosterWriter:
             self.record.ownerships_started += len(to_create)
 
 
-def _batches(ids):
-    size = Transaction().database.IN_MAX
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
-
-
 class RosterImportError(ModelSQL, ModelView):
     "Roster Import Error"
     __name__ = 'service_center.roster_import.error'
     roster_import = fields.Many2One(
         'service_center.roster_import', "Import", required=True,
         ondelete='CASCADE')
+    sheet = fields.Char("Sheet", readonly=True)
     row = fields.Integer("Row", readonly=True)
     message = fields.Char("Message", readonly=True)
     values = fields.Text("Values", readonly=True)
@@ -579,7 +589,9 @@ class RosterImportError(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('roster_import')
-        cls._order = [('roster_import', 'DESC'), ('row', 'ASC'), ('id', 'ASC')]
+        cls._order = [
+            ('roster_import', 'DESC'), ('sheet', 'ASC'), ('row', 'ASC'),
+            ('id', 'ASC')]
 
     def get_reason(self, name):
         "The reason in the reader's language"
