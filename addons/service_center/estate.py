@@ -16,17 +16,12 @@ from trytond.model import (
 )
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
+from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .common import MAX_IDS, SERVICE_CATEGORIES
 from .exceptions import OwnershipError
-
-WARRANTY_STATES = [
-    ('not_handed_over', "Not Handed Over"),
-    ('under_warranty', "Under Warranty"),
-    ('expired', "Expired"),
-    ]
 
 
 class Region(DeactivableMixin, ModelSQL, ModelView):
@@ -218,6 +213,8 @@ class Unit(ModelSQL, ModelView):
     owners = fields.Function(
         fields.Many2Many('party.party', None, None, "Current Owners"),
         'get_owners', searcher='search_owners')
+    warranty_summary = fields.Function(
+        fields.Text("Warranty"), 'get_warranty_summary')
 
     @classmethod
     def __setup__(cls):
@@ -230,6 +227,9 @@ class Unit(ModelSQL, ModelView):
             ]
         cls._sql_indexes.add(Index(t, (t.building, Index.Range())))
         cls._order = [('project', 'ASC'), ('code', 'ASC'), ('id', 'ASC')]
+        cls.__rpc__.update({
+                'warranty_states': RPC(readonly=True, instantiate=0),
+                })
 
     @fields.depends('project')
     def on_change_with_region(self, name=None):
@@ -316,6 +316,31 @@ class Unit(ModelSQL, ModelView):
         return (self.handover_date
             + relativedelta(months=warranty_type.duration)
             - dt.timedelta(days=1))
+
+    @classmethod
+    def warranty_states(cls, units, date=None):
+        "Return the warranty state per warranty type code of each unit"
+        WarrantyType = Pool().get('service_center.warranty_type')
+        types = WarrantyType.search([])
+        return {u.id: {t.code: u.warranty_state(t, date) for t in types}
+            for u in units}
+
+    def get_warranty_summary(self, name):
+        pool = Pool()
+        WarrantyType = pool.get('service_center.warranty_type')
+        Lang = pool.get('ir.lang')
+        lang = Lang.get()
+        lines = []
+        for type_ in WarrantyType.search([]):
+            state = self.warranty_state(type_)
+            line = '%s: %s' % (
+                type_.name, gettext('service_center.msg_warranty_%s' % state))
+            if state != 'not_handed_over':
+                line += ' (%s)' % gettext(
+                    'service_center.msg_warranty_until',
+                    date=lang.strftime(self.warranty_end(type_)))
+            lines.append(line)
+        return '\n'.join(lines)
 
     def warranty_state(self, warranty_type, date=None):
         "Return the warranty state of the part on the date"
