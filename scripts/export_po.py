@@ -41,6 +41,8 @@ def export(module):
         update = Update(session_id)
         update.start.language = lang
         update.do_update({})
+        # do_update fixes the sources in SQL behind the ORM's cache
+        Transaction().cache.clear()
         content = Translation.translation_export(LANG, module)
     with tempfile.NamedTemporaryFile(suffix='.po') as tmp:
         tmp.write(content)

@@ -5,7 +5,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 
 class CallerLookupStart(ModelView):
-    "Who Is Calling?"
+    __string__ = "Who Is Calling?"
     __name__ = 'service_center.caller_lookup.start'
     phone = fields.Char(
         "Phone Number", required=True,

@@ -26,7 +26,7 @@ MIN_RECEPTIONISTS_PER_SHIFT = 2
 
 class Center(
         ServiceAccessMixin, DeactivableMixin, Workflow, ModelSQL, ModelView):
-    "Customer Centre"
+    __string__ = "Customer Centre"
     __name__ = 'service_center.center'
     _transition_state = 'phase'
     _states = {
@@ -157,7 +157,7 @@ class Center(
 
 
 class CenterProject(ServiceAccessMixin, ModelSQL):
-    "Customer Centre - Project"
+    __string__ = "Customer Centre - Project"
     __name__ = 'service_center.center-service_center.project'
     center = fields.Many2One(
         'service_center.center', "Centre", required=True, ondelete='CASCADE')
@@ -172,7 +172,7 @@ class CenterProject(ServiceAccessMixin, ModelSQL):
 
 
 class Receptionist(ServiceAccessMixin, ModelSQL, ModelView):
-    "Receptionist"
+    __string__ = "Receptionist"
     __name__ = 'service_center.center.receptionist'
     center = fields.Many2One(
         'service_center.center', "Centre", required=True, ondelete='CASCADE')

@@ -8,7 +8,7 @@ from .res import ServiceAccessMixin
 
 
 class Department(ServiceAccessMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Back-Factory Department"
+    __string__ = "Back-Factory Department"
     __name__ = 'service_center.department'
     name = fields.Char("Name", required=True, translate=True)
     kind = fields.Selection([
@@ -59,7 +59,7 @@ class Department(ServiceAccessMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class DepartmentProject(ServiceAccessMixin, ModelSQL):
-    "Department - Project"
+    __string__ = "Department - Project"
     __name__ = 'service_center.department-service_center.project'
     department = fields.Many2One(
         'service_center.department', "Department", required=True,

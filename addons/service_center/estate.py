@@ -25,7 +25,7 @@ from .exceptions import OwnershipError
 
 
 class Region(DeactivableMixin, ModelSQL, ModelView):
-    "Region"
+    __string__ = "Region"
     __name__ = 'service_center.region'
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
@@ -76,7 +76,7 @@ class Region(DeactivableMixin, ModelSQL, ModelView):
 
 
 class RegionDeputy(ModelSQL, ModelView):
-    "Region Deputy Manager"
+    __string__ = "Region Deputy Manager"
     __name__ = 'service_center.region.deputy'
     region = fields.Many2One(
         'service_center.region', "Region", required=True, ondelete='CASCADE')
@@ -96,7 +96,7 @@ class RegionDeputy(ModelSQL, ModelView):
 
 
 class Project(DeactivableMixin, ModelSQL, ModelView):
-    "Property Project"
+    __string__ = "Property Project"
     __name__ = 'service_center.project'
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
@@ -155,7 +155,7 @@ class Project(DeactivableMixin, ModelSQL, ModelView):
 
 
 class Building(ModelSQL, ModelView):
-    "Building"
+    __string__ = "Building"
     __name__ = 'service_center.building'
     project = fields.Many2One(
         'service_center.project', "Project", required=True,
@@ -187,7 +187,7 @@ class Building(ModelSQL, ModelView):
 
 
 class Unit(ModelSQL, ModelView):
-    "Unit"
+    __string__ = "Unit"
     __name__ = 'service_center.unit'
     project = fields.Many2One(
         'service_center.project', "Project", required=True,
@@ -354,7 +354,7 @@ class Unit(ModelSQL, ModelView):
 
 
 class Ownership(ModelSQL, ModelView):
-    "Ownership"
+    __string__ = "Ownership"
     __name__ = 'service_center.ownership'
     unit = fields.Many2One(
         'service_center.unit', "Unit", required=True, ondelete='CASCADE')
@@ -440,7 +440,7 @@ class Ownership(ModelSQL, ModelView):
 
 
 class WarrantyType(DeactivableMixin, ModelSQL, ModelView):
-    "Warranty Type"
+    __string__ = "Warranty Type"
     __name__ = 'service_center.warranty_type'
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)

@@ -33,8 +33,8 @@ COLUMNS = {
     'handover_date': ['交房日期', '入伙日期', 'handover date'],
     'owner_name': ['业主姓名', '业主', '姓名', 'owner name', 'owner'],
     'id_number': [
-        '证件号码', '身份证号', '身份证号码', 'id number',
-        'id/passport number'],
+        '证件号码', '身份证号', '身份证号码', 'identity number',
+        'id number', 'id/passport number'],
     'phones': ['电话', '联系电话', '手机', 'phones', 'phone'],
     'email': ['邮箱', '电子邮件', 'email', 'e-mail'],
     }
@@ -231,7 +231,7 @@ class RosterLine:
 
 
 class RosterImport(ModelSQL, ModelView):
-    "Roster Import"
+    __string__ = "Roster Import"
     __name__ = 'service_center.roster_import'
     _rec_name = 'filename'
     filename = fields.Char("File Name", readonly=True)
@@ -574,7 +574,7 @@ class _RosterWriter:
 
 
 class RosterImportError(ModelSQL, ModelView):
-    "Roster Import Error"
+    __string__ = "Roster Import Error"
     __name__ = 'service_center.roster_import.error'
     roster_import = fields.Many2One(
         'service_center.roster_import', "Import", required=True,
@@ -603,7 +603,7 @@ class RosterImportError(ModelSQL, ModelView):
 
 
 class RosterImportStart(ModelView):
-    "Import Owner Roster"
+    __string__ = "Import Owner Roster"
     __name__ = 'service_center.roster_import.start'
     file = fields.Binary(
         "File", required=True, filename='filename',

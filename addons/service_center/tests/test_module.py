@@ -8,9 +8,11 @@ from pathlib import Path
 
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 from ..exceptions import InvalidPhoneNumber, RosterError
 from ..phone import format_phone
@@ -177,6 +179,26 @@ class ServiceCenterTestCase(test_tryton.ModuleTestCase):
         self.assertEqual((record.imported, record.failed), (1, 0))
         owner, = project.buildings[0].units[0].owners
         self.assertEqual(owner.name, '王芳')
+
+    @with_transaction()
+    def test_chinese_labels(self):
+        "Loading Chinese shows our labels and the corrected core ones"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Unit = pool.get('service_center.unit')
+        Mechanism = pool.get('party.contact_mechanism')
+        zh, = Lang.search([('code', '=', 'zh_CN')])
+        Lang.load_translations([zh])
+        with Transaction().set_context(language='zh_CN'):
+            fields = Unit.fields_get(['code', 'handover_date'])
+            self.assertEqual(fields['handover_date']['string'], '交房日期')
+            types = dict(
+                Mechanism.fields_get(['type'])['type']['selection'])
+            self.assertEqual(types['mobile'], '手机')
+            self.assertEqual(types['phone'], '电话')
+            self.assertEqual(
+                gettext('service_center.msg_invalid_phone', phone='1'),
+                '"1"不是有效的电话号码。')
 
     def tmp_dir(self):
         path = tempfile.mkdtemp()
