@@ -6,9 +6,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from trytond.i18n import gettext
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import create_company, set_company
-from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction
