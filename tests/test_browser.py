@@ -231,11 +231,13 @@ def load_all_rows(page, total, limit=50):
 
 
 def column(page, widget):
-    """The texts of one list column, by its sao widget class: 'column-char'
-    is the unit code, 'column-many2one' the project (the building column
-    is invisible)."""
-    return list_table(page).locator(
-        '> tbody > tr > td:not(.invisible) .%s' % widget).all_inner_texts()
+    """The texts of one list column, by its sao widget class: the first
+    'column-char' of a row is the unit code (the owners follow), the
+    first 'column-many2one' the project (the building column is
+    invisible)."""
+    return list_rows(page).evaluate_all(
+        """(rows, widget) => rows.map(row => row.querySelector(
+            'td:not(.invisible) .' + widget).innerText)""", widget)
 
 
 def open_units(page, server, user, artifacts=None):
@@ -267,7 +269,7 @@ def test_receptionist_sees_her_project_units(page, server, artifacts):
     assert all(UNIT_CODE.match(code) for code in codes), codes
     assert_healthy(page)
 
-    first = rows.first.locator('.column-char')
+    first = rows.first.locator('.column-char').first
     code = first.inner_text()
     first.dblclick()
     form = active_tab(page).locator('.form')

@@ -213,6 +213,8 @@ class Unit(ModelSQL, ModelView):
     owners = fields.Function(
         fields.Many2Many('party.party', None, None, "Current Owners"),
         'get_owners', searcher='search_owners')
+    owner_names = fields.Function(
+        fields.Char("Owners"), 'get_owner_names', searcher='search_owners')
     warranty_summary = fields.Function(
         fields.Text("Warranty"), 'get_warranty_summary')
 
@@ -226,7 +228,9 @@ class Unit(ModelSQL, ModelView):
                 'service_center.msg_unit_code_unique'),
             ]
         cls._sql_indexes.add(Index(t, (t.building, Index.Range())))
-        cls._order = [('project', 'ASC'), ('code', 'ASC'), ('id', 'ASC')]
+        cls._order = [
+            ('project', 'ASC'), ('building', 'ASC'), ('entrance', 'ASC'),
+            ('floor', 'ASC'), ('room', 'ASC'), ('id', 'ASC')]
         cls.__rpc__.update({
                 'warranty_states': RPC(readonly=True, instantiate=0),
                 })
@@ -300,6 +304,15 @@ class Unit(ModelSQL, ModelView):
                         ], order=[('unit', 'ASC'), ('id', 'ASC')]):
                 owners[ownership.unit.id].append(ownership.party.id)
         return owners
+
+    @classmethod
+    def get_owner_names(cls, units, name):
+        owners = cls.get_owners(units, 'owners')
+        Party = Pool().get('party.party')
+        names = {p.id: p.name for p in Party.browse(
+                {i for ids in owners.values() for i in ids})}
+        return {u: '、'.join(names[p] for p in ps)
+            for u, ps in owners.items()}
 
     @classmethod
     def search_owners(cls, name, clause):
