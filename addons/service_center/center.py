@@ -14,6 +14,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .common import NamedCodeMixin
 from .exceptions import CenterError
 from .res import ServiceAccessMixin
 
@@ -25,7 +26,8 @@ MIN_RECEPTIONISTS_PER_SHIFT = 2
 
 
 class Center(
-        ServiceAccessMixin, DeactivableMixin, Workflow, ModelSQL, ModelView):
+        NamedCodeMixin, ServiceAccessMixin, DeactivableMixin, Workflow,
+        ModelSQL, ModelView):
     __string__ = "Customer Centre"
     __name__ = 'service_center.center'
     _transition_state = 'phase'
@@ -33,8 +35,6 @@ class Center(
         'readonly': Eval('phase') == 'property',
         }
 
-    name = fields.Char("Name", required=True, translate=True)
-    code = fields.Char("Code", required=True)
     region = fields.Many2One(
         'service_center.region', "Region", required=True,
         states=_states)
@@ -74,12 +74,6 @@ class Center(
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('code_unique', Unique(t, t.code),
-                'service_center.msg_center_code_unique'),
-            ]
-        cls._order.insert(0, ('name', 'ASC'))
         cls._transitions |= {('leadership', 'property')}
         cls._buttons.update({
                 'hand_over': {

@@ -1,5 +1,6 @@
 # This file is part of the coastal customer service project.
 "Vocabulary shared by the customer centre's models"
+from trytond.model import Unique, fields
 
 SERVICE_CATEGORIES = [
     ('property_service', "Daily Property Management Service"),
@@ -14,3 +15,35 @@ SERVICE_CATEGORIES = [
 
 # Ids per query, well under every backend's parameter limit
 MAX_IDS = 1000
+
+
+class NamedCodeMixin:
+    """A register entry with a name for people and a code, unique, for files
+    and phone calls; found by either"""
+    __slots__ = ()
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code", required=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints.append(
+            ('code_unique', Unique(t, t.code),
+                'service_center.msg_code_unique'))
+        cls._order.insert(0, ('name', 'ASC'))
+
+    def get_rec_name(self, name):
+        return self.name
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('name', operator, operand, *extra),
+            ('code', operator, operand, *extra),
+            ]

@@ -20,15 +20,13 @@ from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import MAX_IDS, SERVICE_CATEGORIES
+from .common import MAX_IDS, SERVICE_CATEGORIES, NamedCodeMixin
 from .exceptions import OwnershipError
 
 
-class Region(DeactivableMixin, ModelSQL, ModelView):
+class Region(NamedCodeMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Region"
     __name__ = 'service_center.region'
-    name = fields.Char("Name", required=True, translate=True)
-    code = fields.Char("Code", required=True)
     company = fields.Many2One('company.company', "Company", required=True)
     leader = fields.Many2One(
         'res.user', "Regional General Manager",
@@ -45,22 +43,9 @@ class Region(DeactivableMixin, ModelSQL, ModelView):
         "category, who receives its escalations.")
     projects = fields.One2Many('service_center.project', 'region', "Projects")
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('code_unique', Unique(t, t.code),
-                'service_center.msg_region_code_unique'),
-            ]
-        cls._order.insert(0, ('name', 'ASC'))
-
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
-
-    def get_rec_name(self, name):
-        return self.name
 
     @property
     def leadership_group(self):
@@ -95,11 +80,9 @@ class RegionDeputy(ModelSQL, ModelView):
             ]
 
 
-class Project(DeactivableMixin, ModelSQL, ModelView):
+class Project(NamedCodeMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Property Project"
     __name__ = 'service_center.project'
-    name = fields.Char("Name", required=True, translate=True)
-    code = fields.Char("Code", required=True)
     region = fields.Many2One(
         'service_center.region', "Region", required=True)
     address = fields.Text("Address")
@@ -112,31 +95,6 @@ class Project(DeactivableMixin, ModelSQL, ModelView):
         'service_center.building', 'project', "Buildings")
     unit_count = fields.Function(
         fields.Integer("Units"), 'get_unit_count')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('code_unique', Unique(t, t.code),
-                'service_center.msg_project_code_unique'),
-            ]
-        cls._order.insert(0, ('name', 'ASC'))
-
-    def get_rec_name(self, name):
-        return self.name
-
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('name', operator, operand, *extra),
-            ('code', operator, operand, *extra),
-            ]
 
     @classmethod
     def get_unit_count(cls, projects, name):
@@ -452,11 +410,9 @@ class Ownership(ModelSQL, ModelView):
                         unit=ownership.unit.rec_name))
 
 
-class WarrantyType(DeactivableMixin, ModelSQL, ModelView):
+class WarrantyType(NamedCodeMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Warranty Type"
     __name__ = 'service_center.warranty_type'
-    name = fields.Char("Name", required=True, translate=True)
-    code = fields.Char("Code", required=True)
     duration = fields.Integer(
         "Duration (months)", required=True,
         domain=[('duration', '>', 0)],
@@ -465,9 +421,4 @@ class WarrantyType(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        t = cls.__table__()
-        cls._sql_constraints = [
-            ('code_unique', Unique(t, t.code),
-                'service_center.msg_warranty_type_code_unique'),
-            ]
         cls._order.insert(0, ('duration', 'ASC'))
