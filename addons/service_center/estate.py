@@ -4,6 +4,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from sql import Null
 from sql.aggregate import Count
+from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -172,9 +173,10 @@ class Unit(ModelSQL, ModelView):
         fields.Many2Many('party.party', None, None, "Current Owners"),
         'get_owners', searcher='search_owners')
     owner_names = fields.Function(
-        fields.Char("Owners"), 'get_owner_names', searcher='search_owners')
+        fields.Char("Owners"), 'get_owner_names', searcher='search_owners',
+        loading='lazy')
     warranty_summary = fields.Function(
-        fields.Text("Warranty"), 'get_warranty_summary')
+        fields.Text("Warranty"), 'get_warranty_summary', loading='lazy')
 
     @classmethod
     def __setup__(cls):
@@ -296,22 +298,26 @@ class Unit(ModelSQL, ModelView):
         return {u.id: {t.code: u.warranty_state(t, date) for t in types}
             for u in units}
 
-    def get_warranty_summary(self, name):
+    @classmethod
+    def get_warranty_summary(cls, units, name):
         pool = Pool()
         WarrantyType = pool.get('service_center.warranty_type')
-        Lang = pool.get('ir.lang')
-        lang = Lang.get()
-        lines = []
-        for type_ in WarrantyType.search([]):
-            state = self.warranty_state(type_)
-            line = '%s: %s' % (
-                type_.name, gettext('service_center.msg_warranty_%s' % state))
-            if state != 'not_handed_over':
-                line += ' (%s)' % gettext(
-                    'service_center.msg_warranty_until',
-                    date=lang.strftime(self.warranty_end(type_)))
-            lines.append(line)
-        return '\n'.join(lines)
+        lang = pool.get('ir.lang').get()
+        types = WarrantyType.search([])
+        summaries = {}
+        for unit in units:
+            lines = []
+            for type_ in types:
+                state = unit.warranty_state(type_)
+                line = '%s: %s' % (type_.name, gettext(
+                        'service_center.msg_warranty_%s' % state))
+                if state != 'not_handed_over':
+                    line += ' (%s)' % gettext(
+                        'service_center.msg_warranty_until',
+                        date=lang.strftime(unit.warranty_end(type_)))
+                lines.append(line)
+            summaries[unit.id] = '\n'.join(lines)
+        return summaries
 
     def warranty_state(self, warranty_type, date=None):
         "Return the warranty state of the part on the date"
@@ -391,19 +397,24 @@ class Ownership(ModelSQL, ModelView):
     @classmethod
     def check_overlap(cls, ownerships):
         "The same party may not hold the same unit twice at once"
-        for ownership in ownerships:
-            others = cls.search([
-                    ('id', '!=', ownership.id),
-                    ('unit', '=', ownership.unit.id),
-                    ('party', '=', ownership.party.id),
-                    ['OR', ('end_date', '=', None),
-                        ('end_date', '>=',
-                            ownership.start_date or dt.date.min)],
-                    ['OR', ('start_date', '=', None),
-                        ('start_date', '<=',
-                            ownership.end_date or dt.date.max)],
-                    ], limit=1)
-            if others:
+        table = cls.__table__()
+        other = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for sub in grouped_slice(ownerships, MAX_IDS):
+            cursor.execute(*table.join(other, condition=(
+                        (other.unit == table.unit)
+                        & (other.party == table.party)
+                        & (other.id != table.id))).select(
+                    table.id,
+                    where=table.id.in_([o.id for o in sub])
+                    & (Coalesce(other.end_date, dt.date.max)
+                        >= Coalesce(table.start_date, dt.date.min))
+                    & (Coalesce(other.start_date, dt.date.min)
+                        <= Coalesce(table.end_date, dt.date.max)),
+                    limit=1))
+            row = cursor.fetchone()
+            if row:
+                ownership = cls(row[0])
                 raise OwnershipError(gettext(
                         'service_center.msg_ownership_overlap',
                         party=ownership.party.rec_name,

@@ -1,4 +1,6 @@
 # This file is part of the coastal customer service project.
+from sql.conditionals import Coalesce
+
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
@@ -67,8 +69,8 @@ class Party(metaclass=PoolMeta):
         mechanisms = ContactMechanism.search([
                 ('type', 'in', PHONE_TYPES),
                 ('value_compact', '=', e164),
-                ], order=[('party', 'ASC')])
-        parties = list(dict.fromkeys(m.party for m in mechanisms))
+                ], order=[])
+        parties = sorted({m.party for m in mechanisms}, key=lambda p: p.id)
         return e164, parties
 
 
@@ -79,7 +81,9 @@ class ContactMechanism(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.value_compact, Index.Equality())))
+        # Searches on a Char that is not required compare COALESCE(col, '')
+        cls._sql_indexes.add(Index(
+                t, (Coalesce(t.value_compact, ''), Index.Equality())))
 
     @fields.depends('party', '_parent_party.addresses')
     def _phone_country_codes(self):

@@ -42,7 +42,9 @@ REQUIRED_COLUMNS = {'project_code', 'building', 'room', 'owner_name'}
 PHONE_SEPARATORS = re.compile(r'[,;/、，；|\n]+')
 DATE_FORMATS = ['%Y-%m-%d', '%Y/%m/%d', '%Y.%m.%d', '%Y年%m月%d日', '%Y%m%d']
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
-BATCH = 1000
+# Rows written together: smaller batches keep record lists short, and
+# Tryton checks every record list at each instantiation
+BATCH = 250
 # Sales exports often put a title or two above the header
 HEADER_SEARCH_ROWS = 5
 
@@ -362,12 +364,12 @@ class RosterImport(ModelSQL, ModelView):
         pool = Pool()
         Identifier = pool.get('party.identifier')
         numbers = sorted({line.id_number for line in lines if line.id_number})
-        names = {}
-        for i in range(0, len(numbers), BATCH):
-            for identifier in Identifier.search([
-                        ('code', 'in', numbers[i:i + BATCH]),
-                        ]):
-                names[identifier.code.upper()] = identifier.party.name
+        rows = []
+        for sub in grouped_slice(numbers, MAX_IDS):
+            rows.extend(Identifier.search_read([
+                        ('code', 'in', list(sub)),
+                        ], fields_names=['code', 'party.name']))
+        names = {r['code'].upper(): r['party.']['name'] for r in rows}
         file_names = {}
         good = []
         for line in lines:
@@ -384,7 +386,10 @@ class RosterImport(ModelSQL, ModelView):
 
 
 class _RosterWriter:
-    "Writes clean roster lines in batches, touching only what changed"
+    """Writes clean roster lines in batches, touching only what changed.
+
+    Lookups read plain values (search_read) rather than records: a batch of
+    records costs as much again for every relation read on it."""
 
     def __init__(self, record, today):
         pool = Pool()
@@ -404,101 +409,117 @@ class _RosterWriter:
         self._ownerships(lines, units, parties)
 
     def _buildings(self, lines):
+        "Return the building id of each (project id, building number)"
         keys = {(line.project.id, line.building) for line in lines}
         buildings = {}
         for project_id in {k[0] for k in keys}:
-            names = [k[1] for k in keys if k[0] == project_id]
-            for building in self.Building.search([
+            for row in self.Building.search_read([
                         ('project', '=', project_id),
-                        ('name', 'in', names),
-                        ]):
-                buildings[(project_id, building.name)] = building
+                        ('name', 'in', [k[1] for k in keys
+                                if k[0] == project_id]),
+                        ], fields_names=['name']):
+                buildings[(project_id, row['name'])] = row['id']
         missing = sorted(keys - set(buildings))
         if missing:
-            for building in self.Building.create([
-                        {'project': p, 'name': n} for p, n in missing]):
-                buildings[(building.project.id, building.name)] = building
+            created = self.Building.create([
+                    {'project': p, 'name': n} for p, n in missing])
+            buildings.update(zip(missing, map(int, created)))
         return buildings
 
     def _units(self, lines, buildings):
-        units = {}
+        "Return the unit id of each unit key, creating or updating units"
+        names = ['building', 'entrance', 'floor', 'room', 'area',
+            'handover_date']
+        existing = {}
         for project_id in {line.project.id for line in lines}:
-            codes = [line.code for line in lines
-                if line.project.id == project_id]
-            for unit in self.Unit.search([
+            for row in self.Unit.search_read([
                         ('project', '=', project_id),
-                        ('code', 'in', codes),
-                        ]):
-                units[(project_id, unit.code)] = unit
+                        ('code', 'in', [line.code for line in lines
+                                if line.project.id == project_id]),
+                        ], fields_names=['code'] + names):
+                existing[(project_id, row['code'])] = row
         to_create, to_write = {}, []
         for line in lines:
             values = {
-                'building': buildings[(line.project.id, line.building)].id,
+                'building': buildings[(line.project.id, line.building)],
                 'entrance': line.entrance,
                 'floor': line.floor,
                 'room': line.room,
                 'area': line.area,
                 'handover_date': line.handover_date,
                 }
-            unit = units.get(line.unit_key)
-            if unit is None:
+            row = existing.get(line.unit_key)
+            if row is None:
                 to_create.setdefault(line.unit_key, dict(
                         values, project=line.project.id, code=line.code))
                 continue
             changes = {k: v for k, v in values.items()
-                if v is not None
-                and getattr(getattr(unit, k), 'id', getattr(unit, k)) != v}
+                if v is not None and row[k] != v}
             if changes:
-                to_write.extend(([unit], changes))
+                to_write.extend(([self.Unit(row['id'])], changes))
+                row.update(changes)
+        units = {key: row['id'] for key, row in existing.items()}
         if to_create:
-            for unit in self.Unit.create(list(to_create.values())):
-                units[(unit.project.id, unit.code)] = unit
-            self.record.units_created += len(to_create)
+            created = self.Unit.create(list(to_create.values()))
+            units.update(zip(to_create, map(int, created)))
+            self.record.units_created += len(created)
         if to_write:
             self.Unit.write(*to_write)
             self.record.units_updated += len(to_write) // 2
         return units
 
     def _parties(self, lines):
-        "Return the party of each owner key, created when unknown"
+        "Return the party id of each owner key, created when unknown"
         parties = {}
-        numbers = [line.id_number for line in lines if line.id_number]
+        numbers = sorted({line.id_number for line in lines if line.id_number})
         if numbers:
-            for identifier in self.Identifier.search([
+            for row in self.Identifier.search_read([
                         ('code', 'in', numbers),
-                        ]):
-                parties[('id', identifier.code.upper())] = identifier.party
-        phones = {p for line in lines if not line.id_number
-            for p in line.phones}
-        by_phone = {}
-        if phones:
-            for mechanism in self.ContactMechanism.search([
-                        ('type', 'in', ['phone', 'mobile']),
-                        ('value_compact', 'in', sorted(phones)),
-                        ]):
-                by_phone.setdefault(
-                    (mechanism.party.name, mechanism.value_compact),
-                    mechanism.party)
+                        ], fields_names=['code', 'party']):
+                parties[('id', row['code'].upper())] = row['party']
+        by_phone = self._parties_by_phone(
+            sorted({p for line in lines if not line.id_number
+                    for p in line.phones}))
         to_create = {}
         for line in lines:
             key = line.owner_key
             if key in parties or key in to_create:
                 continue
-            if not line.id_number:
-                for phone in line.phones:
-                    party = by_phone.get((line.owner_name, phone))
-                    if party:
-                        parties[key] = party
-                        break
-                if key in parties:
-                    continue
-            to_create[key] = self._party_values(line)
+            for phone in ([] if line.id_number else line.phones):
+                if (line.owner_name, phone) in by_phone:
+                    parties[key] = by_phone[(line.owner_name, phone)]
+                    break
+            else:
+                to_create[key] = self._party_values(line)
+        known = set(parties.values())
         if to_create:
+            sequence = self.Party._code_sequence()
+            if sequence:
+                for values, code in zip(
+                        to_create.values(),
+                        sequence.get_many(len(to_create))):
+                    values['code'] = code
             created = self.Party.create(list(to_create.values()))
-            parties.update(zip(to_create, created))
+            parties.update(zip(to_create, map(int, created)))
             self.record.owners_created += len(created)
-        self._add_contacts(lines, parties)
+        self._add_contacts(lines, parties, known)
         return parties
+
+    def _parties_by_phone(self, phones):
+        "Return the party id of each (name, phone) known"
+        rows = []
+        for sub in grouped_slice(phones, MAX_IDS):
+            rows.extend(self.ContactMechanism.search_read([
+                        ('type', 'in', ['phone', 'mobile']),
+                        ('value_compact', 'in', list(sub)),
+                        ], fields_names=['party', 'value_compact']))
+        names = {r['id']: r['name'] for r in self.Party.read(
+                list({r['party'] for r in rows}), ['name'])}
+        by_phone = {}
+        for row in rows:
+            by_phone.setdefault(
+                (names[row['party']], row['value_compact']), row['party'])
+        return by_phone
 
     def _party_values(self, line):
         values = {
@@ -514,55 +535,56 @@ class _RosterWriter:
             values['identifiers'] = [('create', [{'code': line.id_number}])]
         return values
 
-    def _add_contacts(self, lines, parties):
+    def _add_contacts(self, lines, parties, known_parties):
         "Add the phones and e-mails a known owner does not have yet"
-        to_create = []
-        party_ids = {p.id for p in parties.values()}
         known = set()
-        for sub in grouped_slice(sorted(party_ids), MAX_IDS):
-            for mechanism in self.ContactMechanism.search([
+        for sub in grouped_slice(sorted(known_parties), MAX_IDS):
+            for row in self.ContactMechanism.search_read([
                         ('party', 'in', list(sub)),
-                        ]):
-                known.add((mechanism.party.id, mechanism.value_compact))
+                        ], fields_names=['party', 'value_compact']):
+                known.add((row['party'], row['value_compact']))
+        to_create = []
         for line in lines:
             party = parties[line.owner_key]
+            if party not in known_parties:
+                continue
             values = [(p, 'mobile' if is_mobile(p) else 'phone')
                 for p in line.phones]
             if line.email:
                 values.append((line.email, 'email'))
             for value, type_ in values:
-                if (party.id, value) not in known:
-                    known.add((party.id, value))
+                if (party, value) not in known:
+                    known.add((party, value))
                     to_create.append({
-                            'party': party.id, 'type': type_,
-                            'value': value})
+                            'party': party, 'type': type_, 'value': value})
         if to_create:
             self.ContactMechanism.create(to_create)
 
     def _ownerships(self, lines, units, parties):
-        unit_ids = sorted({units[line.unit_key].id for line in lines})
+        "End the ownership of a unit that changed owner, start the new one"
         current = {}
-        for sub in grouped_slice(unit_ids, MAX_IDS):
-            for ownership in self.Ownership.search([
+        for sub in grouped_slice(
+                sorted({units[line.unit_key] for line in lines}), MAX_IDS):
+            for row in self.Ownership.search_read([
                         ('unit', 'in', list(sub)),
                         self.Unit._current_ownership_domain(self.today),
-                        ]):
-                current.setdefault(ownership.unit.id, []).append(ownership)
+                        ], fields_names=['unit', 'party']):
+                current.setdefault(row['unit'], []).append(row)
         to_end, to_create, done = [], [], set()
         for line in lines:
             unit = units[line.unit_key]
             party = parties[line.owner_key]
-            if unit.id in done:
+            if unit in done:
                 continue
-            done.add(unit.id)
-            owners = current.get(unit.id, [])
-            if any(o.party == party for o in owners):
+            done.add(unit)
+            owners = current.get(unit, [])
+            if any(o['party'] == party for o in owners):
                 continue
-            to_end.extend(owners)
+            to_end.extend(self.Ownership(o['id']) for o in owners)
             start = self.today if owners else (
                 line.handover_date or self.today)
             to_create.append({
-                    'unit': unit.id, 'party': party.id, 'role': 'owner',
+                    'unit': unit, 'party': party, 'role': 'owner',
                     'start_date': min(start, self.today)})
         if to_end:
             self.Ownership.write(to_end, {
