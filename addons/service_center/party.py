@@ -1,9 +1,10 @@
 # This file is part of the coastal customer service project.
-from sql.conditionals import Coalesce
+from sql import Literal
 
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
 
 from .exceptions import InvalidPhoneNumber
 from .phone import default_region, format_phone
@@ -13,6 +14,7 @@ PHONE_TYPES = ['phone', 'mobile']
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
+    _phone_query = None
     ownerships = fields.One2Many(
         'service_center.ownership', 'party', "Ownerships", readonly=True)
     units = fields.Function(
@@ -66,12 +68,19 @@ class Party(metaclass=PoolMeta):
         if not e164:
             raise InvalidPhoneNumber(gettext(
                     'service_center.msg_invalid_phone', phone=number or ''))
-        mechanisms = ContactMechanism.search([
-                ('type', 'in', PHONE_TYPES),
-                ('value_compact', '=', e164),
-                ], order=[])
-        parties = sorted({m.party for m in mechanisms}, key=lambda p: p.id)
-        return e164, parties
+        if cls._phone_query is None:
+            # The ORM compares COALESCE(value_compact, ?), which no index
+            # serves; and this runs on every call the centre takes
+            mechanism = ContactMechanism.__table__()
+            cls._phone_query = tuple(mechanism.select(
+                    mechanism.party,
+                    where=(mechanism.value_compact == '')
+                    & mechanism.type.in_(PHONE_TYPES)
+                    & (mechanism.active == Literal(True))))
+        query, params = cls._phone_query
+        cursor = Transaction().connection.cursor()
+        cursor.execute(query, (e164,) + tuple(params[1:]))
+        return e164, cls.browse(sorted({p for p, in cursor}))
 
 
 class ContactMechanism(metaclass=PoolMeta):
@@ -81,9 +90,7 @@ class ContactMechanism(metaclass=PoolMeta):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        # Searches on a Char that is not required compare COALESCE(col, '')
-        cls._sql_indexes.add(Index(
-                t, (Coalesce(t.value_compact, ''), Index.Equality())))
+        cls._sql_indexes.add(Index(t, (t.value_compact, Index.Equality())))
 
     @fields.depends('party', '_parent_party.addresses')
     def _phone_country_codes(self):
