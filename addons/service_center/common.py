@@ -17,6 +17,13 @@ SERVICE_CATEGORIES = [
 MAX_IDS = 1000
 
 
+def rec_name_bool_op(operator):
+    "How to join the fields a record's name is searched in"
+    if operator.startswith('!') or operator.startswith('not '):
+        return 'AND'
+    return 'OR'
+
+
 class NamedCodeMixin:
     """A register entry with a name for people and a code, unique, for files
     and phone calls; found by either"""
@@ -39,11 +46,7 @@ class NamedCodeMixin:
     @classmethod
     def search_rec_name(cls, name, clause):
         _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
+        return [rec_name_bool_op(operator),
             ('name', operator, operand, *extra),
             ('code', operator, operand, *extra),
             ]

@@ -21,7 +21,12 @@ from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import MAX_IDS, SERVICE_CATEGORIES, NamedCodeMixin
+from .common import (
+    MAX_IDS,
+    SERVICE_CATEGORIES,
+    NamedCodeMixin,
+    rec_name_bool_op,
+)
 from .exceptions import OwnershipError
 
 
@@ -226,11 +231,7 @@ class Unit(ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        domain = [bool_op,
+        domain = [rec_name_bool_op(operator),
             ('code', operator, operand, *extra),
             ('project.rec_name', operator, operand, *extra),
             ]
