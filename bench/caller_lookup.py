@@ -295,7 +295,8 @@ def main():
     print('ratio ORM / raw SQL: median %.1fx, p95 %.1fx' % (
             ratio_median, ratio_p95))
     if args.owners != TARGET_OWNERS:
-        print('(targets are for %d owners)' % TARGET_OWNERS)
+        print('(%d owners here: the targets are for %d)' % (
+                args.owners, TARGET_OWNERS))
     print('target ORM p95 < %.0f ms: %s' % (
             TARGET_P95 * 1000,
             'met' if orm_p95 < TARGET_P95 else 'MISSED'))
