@@ -7,7 +7,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .exceptions import InvalidPhoneNumber
-from .phone import default_region, format_phone
+from .phone import default_region, format_phone, parse_phone
 
 PHONE_TYPES = ['phone', 'mobile']
 
@@ -96,3 +96,14 @@ class ContactMechanism(metaclass=PoolMeta):
     def _phone_country_codes(self):
         yield from super()._phone_country_codes()
         yield default_region()
+
+    @fields.depends(methods=['_phone_country_codes'])
+    def _parse_phonenumber(self, value):
+        # A number with its country code needs no country to be parsed:
+        # skip reading the party's and the company's addresses, which the
+        # party module does for every parse, several times per phone
+        if value and value.lstrip().startswith('+'):
+            number = parse_phone(value)
+            if number:
+                return number
+        return super()._parse_phonenumber(value)

@@ -30,6 +30,14 @@ def format_phone(value, region=None):
         return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
+def format_international(value, region=None):
+    "Return value as the party module shows it or None when it is not valid"
+    number = parse_phone(value, region=region)
+    if number:
+        return phonenumbers.format_number(
+            number, PhoneNumberFormat.INTERNATIONAL)
+
+
 def is_mobile(value, region=None):
     number = parse_phone(value, region=region)
     return bool(number) and phonenumbers.number_type(number) in {

@@ -18,7 +18,7 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .common import MAX_IDS
 from .exceptions import RosterError
-from .phone import format_phone, is_mobile
+from .phone import format_international, format_phone, is_mobile
 
 logger = logging.getLogger(__name__)
 
@@ -525,15 +525,23 @@ class _RosterWriter:
         values = {
             'name': line.owner_name,
             'contact_mechanisms': [('create', [
-                        {'type': 'mobile' if is_mobile(p) else 'phone',
-                            'value': p}
-                        for p in line.phones]
+                        self._phone_values(p) for p in line.phones]
                     + ([{'type': 'email', 'value': line.email}]
                         if line.email else []))],
             }
         if line.id_number:
             values['identifiers'] = [('create', [{'code': line.id_number}])]
         return values
+
+    @staticmethod
+    def _phone_values(phone):
+        """The values of a phone in E.164 as the party module stores them,
+        so that it has nothing left to rewrite after the creation"""
+        return {
+            'type': 'mobile' if is_mobile(phone) else 'phone',
+            'value': format_international(phone),
+            'value_compact': phone,
+            }
 
     def _add_contacts(self, lines, parties, known_parties):
         "Add the phones and e-mails a known owner does not have yet"
@@ -548,15 +556,14 @@ class _RosterWriter:
             party = parties[line.owner_key]
             if party not in known_parties:
                 continue
-            values = [(p, 'mobile' if is_mobile(p) else 'phone')
-                for p in line.phones]
+            values = [self._phone_values(p) for p in line.phones]
             if line.email:
-                values.append((line.email, 'email'))
-            for value, type_ in values:
-                if (party, value) not in known:
-                    known.add((party, value))
-                    to_create.append({
-                            'party': party, 'type': type_, 'value': value})
+                values.append({'type': 'email', 'value': line.email})
+            for value in values:
+                key = (party, value.get('value_compact', value['value']))
+                if key not in known:
+                    known.add(key)
+                    to_create.append(dict(value, party=party))
         if to_create:
             self.ContactMechanism.create(to_create)
 
