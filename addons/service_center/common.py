@@ -1,6 +1,10 @@
 # This file is part of the coastal customer service project.
 "Vocabulary shared by the customer centre's models"
+import datetime as dt
+
+from trytond.i18n import gettext
 from trytond.model import Unique, fields
+from trytond.model.exceptions import AccessError
 
 SERVICE_CATEGORIES = [
     ('property_service', "Daily Property Management Service"),
@@ -50,3 +54,45 @@ class NamedCodeMixin:
             ('name', operator, operand, *extra),
             ('code', operator, operand, *extra),
             ]
+
+REQUEST_KINDS = [
+    ('complaint', "Complaint"),
+    ('enquiry', "Enquiry"),
+    ('suggestion', "Suggestion"),
+    ('repair', "Repair Request"),
+    ('praise', "Praise"),
+    ]
+PRIORITIES = [
+    ('low', "Low"),
+    ('normal', "Normal"),
+    ('high', "High"),
+    ('urgent', "Urgent"),
+    ]
+# The escalation ladder: who answers for a request at each level
+ESCALATION_LEVELS = [
+    (0, "Department"),
+    (1, "Department Head"),
+    (2, "Deputy General Manager in Charge"),
+    (3, "Regional General Manager"),
+    (4, "Group Headquarters"),
+    ]
+TOP_LEVEL = 4
+
+
+def now():
+    "The current time, as naive UTC like every Tryton timestamp"
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class NoDeleteMixin:
+    "Records of the online evidence: cancelled, never deleted"
+    __slots__ = ()
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if mode == 'delete':
+            raise AccessError(gettext(
+                    'service_center.msg_no_delete',
+                    model=cls.__names__()['model']))

@@ -25,3 +25,27 @@ class DepartmentError(ValidationError):
 
 class RosterError(UserError):
     pass
+
+
+class CalendarError(ValidationError):
+    pass
+
+
+class SLAError(ValidationError):
+    pass
+
+
+class RequestError(ValidationError):
+    pass
+
+
+class WorkOrderError(ValidationError):
+    pass
+
+
+class CallbackError(ValidationError):
+    pass
+
+
+class AlarmError(ValidationError):
+    pass

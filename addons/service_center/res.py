@@ -69,7 +69,7 @@ class User(metaclass=PoolMeta):
         Department = pool.get('service_center.department')
         Region = pool.get('service_center.region')
         Project = pool.get('service_center.project')
-        projects, centers = set(), set()
+        projects, centers, departments = set(), set(), set()
         regions = set()
         with Transaction().set_context(active_test=False), \
                 Transaction().set_user(0):
@@ -84,6 +84,7 @@ class User(metaclass=PoolMeta):
                         ('responsible', '=', user_id),
                         ('head', '=', user_id),
                         ]):
+                departments.add(department.id)
                 if department.projects:
                     projects.update(p.id for p in department.projects)
                 else:
@@ -105,6 +106,7 @@ class User(metaclass=PoolMeta):
         return {
             'projects': sorted(projects),
             'centers': sorted(centers),
+            'departments': sorted(departments),
             }
 
 
@@ -118,7 +120,9 @@ class Rule(metaclass=PoolMeta):
             '\n- "service_projects" as list of ids of the property projects '
             'the user works for'
             '\n- "service_centers" as list of ids of the customer centres '
-            'the user works for')
+            'the user works for'
+            '\n- "service_departments" as list of ids of the back-factory '
+            'departments the user answers for')
 
     @classmethod
     def _get_cache_key(cls, model_names):
@@ -126,7 +130,8 @@ class Rule(metaclass=PoolMeta):
         User = pool.get('res.user')
         key = super()._get_cache_key(model_names)
         scope = User.get_service_scope()
-        return (*key, tuple(scope['projects']), tuple(scope['centers']))
+        return (*key, tuple(scope['projects']), tuple(scope['centers']),
+            tuple(scope['departments']))
 
     @classmethod
     def _get_context(cls, model_name):
@@ -136,4 +141,5 @@ class Rule(metaclass=PoolMeta):
         scope = User.get_service_scope()
         context['service_projects'] = scope['projects']
         context['service_centers'] = scope['centers']
+        context['service_departments'] = scope['departments']
         return context
