@@ -4,7 +4,7 @@ or a missed visit raises the request one level, and the next person up the
 ladder hears of it"""
 import collections
 
-from sql import Literal
+from sql import Flavor, Literal
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -61,7 +61,7 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
     at = fields.Timestamp("At", required=True, readonly=True)
     notified = fields.Text(
         "Notified", readonly=True,
-        help="Who was told, and by which channel.")
+        help="Who was told.")
 
     @classmethod
     def __setup__(cls):
@@ -80,18 +80,19 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
         statement, so two runs never escalate the same breach twice."""
         pool = Pool()
         Deadline = pool.get('service_center.request.deadline')
-        deadline = Deadline.__table__()
         transaction = Transaction()
         cursor = transaction.connection.cursor()
         at = now()
-        cursor.execute(*deadline.update(
-                [deadline.state, deadline.breached_at,
-                    deadline.write_date, deadline.write_uid],
-                ['breached', at, at, transaction.user],
-                where=(deadline.state == 'pending') & (deadline.due_at <= at),
-                returning=[
-                    deadline.id, deadline.request, deadline.work_order,
-                    deadline.target]))
+        # python-sql qualifies RETURNING columns with the table alias,
+        # which SQLite refuses: the statement is written out
+        param = Flavor.get().param
+        cursor.execute(
+            'UPDATE "%s" SET "state" = %s, "breached_at" = %s, '
+            '"write_date" = %s, "write_uid" = %s '
+            'WHERE "state" = %s AND "due_at" <= %s '
+            'RETURNING "id", "request", "work_order", "target"'
+            % ((Deadline._table,) + (param,) * 6),
+            ('breached', at, at, transaction.user, 'pending', at))
         breaches = sorted(cursor, key=lambda r: r[0])
         if not breaches:
             return 0

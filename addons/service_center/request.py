@@ -157,7 +157,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     escalation_level = fields.Integer("Escalation Level", readonly=True)
     escalation_holder = fields.Function(
         fields.Selection(
-            [(str(k), v) for k, v in ESCALATION_LEVELS], "Escalated to"),
+            [(str(k), v) for k, v in ESCALATION_LEVELS], "Answered at Level"),
         'get_escalation_holder')
     escalations = fields.One2Many(
         'service_center.escalation', 'request', "Escalations",
@@ -512,6 +512,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                     origin=request, number=number))
             to_save.append(request)
         cls.save(to_save)
+        cls._set_state(requests, 'registered')
         Deadline.save(deadlines)
         Notification.save(receipts)
         if escalated:
@@ -552,6 +553,14 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         WorkOrder.dispatch(to_dispatch)
 
     @classmethod
+    def _set_state(cls, requests, state, **values):
+        """Write the state now rather than when the transition returns, for
+        what follows needs it; log it as the transition would"""
+        if requests:
+            cls.write(requests, {'state': state, **values})
+            cls.log(requests, 'transition', 'state:%s' % state)
+
+    @classmethod
     def _resolved(cls, requests):
         """Mark the requests resolved and plan their call-back; the state is
         written first, as the call-backs need it"""
@@ -559,8 +568,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         Deadline = pool.get('service_center.request.deadline')
         Callback = pool.get('service_center.callback')
         at = now()
-        cls.write(requests, {'state': 'resolved', 'resolved_at': at})
-        cls.log(requests, 'transition', 'state:resolved')
+        cls._set_state(requests, 'resolved', resolved_at=at)
         Deadline.meet(requests, ['ack', 'resolution'], at)
         deadlines, callbacks = [], []
         for request in requests:

@@ -299,9 +299,8 @@ class WorkOrder(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         Notification.save(notifications)
         requests = list({o.request for o in orders})
         Deadline.meet(requests, ['ack'], at, own=True)
-        Request.write(
-            [r for r in requests if r.state != 'dispatched'],
-            {'state': 'dispatched'})
+        Request._set_state(
+            [r for r in requests if r.state != 'dispatched'], 'dispatched')
         Notification.send_soon(notifications)
 
     def _notify_dispatch(self):

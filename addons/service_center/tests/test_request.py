@@ -1,0 +1,574 @@
+# This file is part of the coastal customer service project.
+"""The customer centre's clocks: deadlines, working time, escalation, the
+same-problem alarm and the outbox, with a controlled clock"""
+import contextlib
+import datetime as dt
+import http.server
+import json
+import socket
+import threading
+from unittest import mock
+
+from trytond import backend, config
+from trytond.model.exceptions import ValidationError
+from trytond.modules.company.tests import create_company, set_company
+from trytond.pool import Pool
+from trytond.tests import test_tryton
+from trytond.tests.test_tryton import DB_NAME, USER, with_transaction
+from trytond.transaction import Transaction
+
+from .. import alarm, escalation, notification, request, work_order
+from ..exceptions import RequestError
+
+CLOCK_MODULES = [alarm, escalation, notification, request, work_order]
+# A Friday, 10:00 in Shanghai
+FRIDAY = dt.datetime(2026, 10, 9, 2, 0)
+
+
+@contextlib.contextmanager
+def clock(moment):
+    "Make the module believe it is moment (naive UTC)"
+    with contextlib.ExitStack() as stack:
+        for module in CLOCK_MODULES:
+            stack.enter_context(
+                mock.patch.object(module, 'now', lambda: moment))
+        yield
+
+
+def shanghai(*args):
+    "Return the naive UTC datetime of a Shanghai wall-clock time"
+    return dt.datetime(*args) - dt.timedelta(hours=8)
+
+
+class RequestFixtures:
+    "The people, places and requests the tests work with"
+    module = 'service_center'
+
+    def _register(self, company):
+        "Create the people, the place and an owner; return them"
+        pool = Pool()
+        User = pool.get('res.user')
+        Region = pool.get('service_center.region')
+        Project = pool.get('service_center.project')
+        Building = pool.get('service_center.building')
+        Unit = pool.get('service_center.unit')
+        Party = pool.get('party.party')
+        Ownership = pool.get('service_center.ownership')
+        Center = pool.get('service_center.center')
+        Department = pool.get('service_center.department')
+        ModelData = pool.get('ir.model.data')
+
+        def user(login, *groups):
+            return User.create([{
+                        'login': login, 'name': login.title(),
+                        'email': '%s@example.com' % login,
+                        'mobile': '+86138%08d' % (len(login) * 1000 + ord(
+                                login[0])),
+                        'groups': [('add', [ModelData.get_id(
+                                        'service_center', g)
+                                    for g in groups])],
+                        }])[0]
+        people = {
+            'manager': user('manager', 'group_center_manager'),
+            'eddie': user('eddie', 'group_responder'),
+            'hank': user('hank', 'group_responder'),
+            'dora': user('dora', 'group_leadership'),
+            'lee': user('lee', 'group_leadership'),
+            'hugo': user('hugo', 'group_hq'),
+            }
+        region, = Region.create([{
+                    'name': "Dalian", 'code': 'DL', 'company': company.id,
+                    'leader': people['lee'].id,
+                    'deputy_managers': [('create', [{
+                                    'category': 'construction_repair',
+                                    'user': people['dora'].id}])],
+                    }])
+        project, = Project.create([{
+                    'name': "Seaside", 'code': 'HY', 'region': region.id}])
+        building, = Building.create([{'project': project.id, 'name': '1'}])
+        units = Unit.create([{
+                    'project': project.id, 'building': building.id,
+                    'room': str(101 + i), 'code': '1-%s' % (101 + i),
+                    'handover_date': dt.date(2025, 1, 1)}
+                for i in range(5)])
+        owners = Party.create([{'name': 'Owner %s' % i} for i in range(5)])
+        Ownership.create([{
+                    'unit': u.id, 'party': o.id, 'role': 'owner',
+                    'start_date': dt.date(2025, 1, 1)}
+                for u, o in zip(units, owners)])
+        Center.create([{
+                    'name': "Centre", 'code': 'C', 'region': region.id,
+                    'manager': people['manager'].id,
+                    'projects': [('add', [project.id])]}])
+        department, = Department.create([{
+                    'name': "Engineering", 'kind': 'engineering',
+                    'region': region.id, 'responsible': people['eddie'].id,
+                    'head': people['hank'].id}])
+        return people, units, owners, department
+
+    def _request(self, unit, owner, **values):
+        Request = Pool().get('service_center.request')
+        values.setdefault('kind', 'repair')
+        values.setdefault('category', 'construction_repair')
+        request, = Request.create([{
+                    'unit': unit.id, 'project': unit.project.id,
+                    'party': owner.id, 'description': "Leak",
+                    'received_at': escalation.now(), **values}])
+        Request.register([request])
+        return request
+
+    def _levels(self, request):
+        Escalation = Pool().get('service_center.escalation')
+        return [(e.from_level, e.to_level, e.reason, e.notified)
+            for e in Escalation.search(
+                [('request', '=', request.id)], order=[('id', 'ASC')])]
+
+
+
+class RequestTestCase(RequestFixtures, test_tryton._DBTestCase):
+    "Test the request engine"
+
+    @with_transaction()
+    def test_escalation_ladder(self):
+        "Each breach raises one level, once, and tells the next person up"
+        pool = Pool()
+        Escalation = pool.get('service_center.escalation')
+        Request = pool.get('service_center.request')
+        WorkOrder = pool.get('service_center.work_order')
+        Notification = pool.get('service_center.notification')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            with clock(FRIDAY):
+                request = self._request(units[0], owners[0])
+
+            # Not dispatched within 10 minutes: the centre manager hears
+            with clock(FRIDAY + dt.timedelta(minutes=11)):
+                self.assertEqual(Escalation.sweep(), 1)
+                self.assertEqual(Escalation.sweep(), 0)
+            request = Request(request.id)
+            self.assertEqual(request.escalation_level, 1)
+            self.assertEqual(
+                self._levels(request), [('0', '1', 'deadline', 'Manager')])
+            sent = Notification.search([
+                    ('origin', '=', str(request)),
+                    ('user', '=', people['manager'].id)])
+            self.assertEqual(
+                sorted(n.channel for n in sent), ['email', 'sms'])
+
+            # Dispatched late, acknowledged in time, owner not contacted
+            with clock(FRIDAY + dt.timedelta(minutes=12)):
+                order, = WorkOrder.create([{
+                            'request': request.id,
+                            'department': department.id,
+                            'responsible': people['eddie'].id}])
+                Request.dispatch([request])
+            with clock(FRIDAY + dt.timedelta(minutes=15)):
+                WorkOrder.acknowledge([order])
+            with clock(FRIDAY + dt.timedelta(minutes=21)):
+                self.assertEqual(Escalation.sweep(), 0)
+            with clock(FRIDAY + dt.timedelta(minutes=23)):
+                self.assertEqual(Escalation.sweep(), 1)
+                self.assertEqual(Escalation.sweep(), 0)
+            self.assertEqual(
+                self._levels(request)[-1], ('1', '2', 'deadline', 'Dora'))
+
+            # Nobody on site within 24 hours: the regional GM
+            with clock(FRIDAY + dt.timedelta(hours=25)):
+                self.assertEqual(Escalation.sweep(), 1)
+            self.assertEqual(
+                self._levels(request)[-1], ('2', '3', 'deadline', 'Lee'))
+
+            # Unresolved after 7 days: group HQ, and nothing above it
+            with clock(FRIDAY + dt.timedelta(days=8)):
+                self.assertEqual(Escalation.sweep(), 1)
+            self.assertEqual(
+                self._levels(request)[-1], ('3', '4', 'deadline', 'Hugo'))
+            self.assertEqual(Request(request.id).escalation_level, 4)
+
+    @with_transaction()
+    def test_missed_visit(self):
+        "A visit agreed and missed escalates as a missed visit"
+        pool = Pool()
+        Escalation = pool.get('service_center.escalation')
+        Request = pool.get('service_center.request')
+        WorkOrder = pool.get('service_center.work_order')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            with clock(FRIDAY):
+                request = self._request(units[0], owners[0])
+                order, = WorkOrder.create([{
+                            'request': request.id,
+                            'department': department.id,
+                            'responsible': people['eddie'].id}])
+                Request.dispatch([request])
+                WorkOrder.acknowledge([order])
+                order.visit_planned_at = FRIDAY + dt.timedelta(hours=2)
+                order.save()
+                WorkOrder.plan([order])
+            with clock(FRIDAY + dt.timedelta(hours=3)):
+                self.assertEqual(Escalation.sweep(), 1)
+            self.assertEqual(
+                self._levels(request), [('0', '1', 'missed_visit', 'Hank')])
+
+    @with_transaction()
+    def test_working_time(self):
+        """Working-time targets skip nights, weekends and public holidays,
+        and count make-up working days"""
+        pool = Pool()
+        Calendar = pool.get('service_center.calendar')
+        ModelData = pool.get('ir.model.data')
+        office = Calendar(
+            ModelData.get_id('service_center', 'calendar_office'))
+        ten = dt.timedelta(minutes=10)
+        # Monday 10:00 → 10:10
+        self.assertEqual(
+            office.add(shanghai(2026, 10, 12, 10, 0), ten),
+            shanghai(2026, 10, 12, 10, 10))
+        # Across lunch: 11:55 → 13:35
+        self.assertEqual(
+            office.add(shanghai(2026, 10, 12, 11, 55), ten),
+            shanghai(2026, 10, 12, 13, 35))
+        # Friday 17:55 → Monday 8:35
+        self.assertEqual(
+            office.add(shanghai(2026, 10, 16, 17, 55), ten),
+            shanghai(2026, 10, 19, 8, 35))
+        # Received on a Sunday night → Monday 8:40
+        self.assertEqual(
+            office.add(shanghai(2026, 10, 18, 22, 0), ten),
+            shanghai(2026, 10, 19, 8, 40))
+
+        Calendar.write([office], {'days': [('create', [{
+                            'date': dt.date(2026, 10, 19), 'kind': 'holiday',
+                            'name': "Holiday"}, {
+                            'date': dt.date(2026, 10, 17), 'kind': 'workday',
+                            'hours_of': '0'}])]})
+        office = Calendar(office.id)
+        # The Saturday is worked (调休), the Monday is a holiday
+        self.assertEqual(
+            office.add(shanghai(2026, 10, 16, 17, 55), ten),
+            shanghai(2026, 10, 17, 8, 35))
+        self.assertEqual(
+            office.add(shanghai(2026, 10, 17, 18, 0), ten),
+            shanghai(2026, 10, 20, 8, 40))
+        # 16 working hours from Friday 9:00 = two working days
+        self.assertEqual(
+            office.add(shanghai(2026, 10, 16, 9, 0), dt.timedelta(hours=16)),
+            shanghai(2026, 10, 20, 9, 0))
+
+    @with_transaction()
+    def test_working_time_deadline(self):
+        "A working-time SLA sets the deadline of a request in office hours"
+        pool = Pool()
+        SLA = pool.get('service_center.sla')
+        Deadline = pool.get('service_center.request.deadline')
+        ModelData = pool.get('ir.model.data')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            sla = SLA(ModelData.get_id('service_center', 'sla_standard'))
+            sla.ack_working = True
+            sla.save()
+            with clock(shanghai(2026, 10, 16, 17, 55)):
+                request = self._request(units[0], owners[0])
+            ack, = Deadline.search([
+                    ('request', '=', request.id), ('target', '=', 'ack')])
+            self.assertEqual(ack.due_at, shanghai(2026, 10, 19, 8, 35))
+            resolution, = Deadline.search([
+                    ('request', '=', request.id),
+                    ('target', '=', 'resolution')])
+            self.assertEqual(
+                resolution.due_at,
+                shanghai(2026, 10, 16, 17, 55) + dt.timedelta(days=7))
+
+    @with_transaction()
+    def test_same_problem_alarm(self):
+        "The third owner opens one alarm; the fourth attaches to it"
+        pool = Pool()
+        Alarm = pool.get('service_center.alarm')
+        Notification = pool.get('service_center.notification')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            with clock(FRIDAY):
+                first = self._request(units[0], owners[0])
+                again = self._request(units[0], owners[0])
+                self._request(units[1], owners[1])
+                other = self._request(
+                    units[2], owners[2], category='property_service')
+                self.assertEqual(Alarm.search([]), [])
+            with clock(FRIDAY + dt.timedelta(days=3)):
+                third = self._request(units[2], owners[2])
+            alarm, = Alarm.search([])
+            self.assertEqual(alarm.owner_count, 3)
+            self.assertEqual(len(alarm.requests), 4)
+            self.assertIn(first, alarm.requests)
+            self.assertIn(again, alarm.requests)
+            self.assertNotIn(other, alarm.requests)
+            self.assertIn(third, alarm.requests)
+            self.assertEqual(
+                len(Notification.search([
+                            ('origin', '=', str(alarm)),
+                            ('user', '=', people['lee'].id)])), 2)
+            with clock(FRIDAY + dt.timedelta(days=5)):
+                fourth = self._request(units[3], owners[3])
+                Alarm.check_all()
+            self.assertEqual(len(Alarm.search([])), 1)
+            self.assertEqual(fourth.alarm, alarm)
+
+    @with_transaction()
+    def test_alarm_out_of_period(self):
+        "Requests older than a month do not count"
+        Alarm = Pool().get('service_center.alarm')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            with clock(FRIDAY):
+                self._request(units[0], owners[0])
+                self._request(units[1], owners[1])
+            with clock(FRIDAY + dt.timedelta(days=31)):
+                self._request(units[2], owners[2])
+            self.assertEqual(Alarm.search([]), [])
+
+    @with_transaction()
+    def test_alarm_closes_with_decision(self):
+        "An alarm closes only with a decision and a policy"
+        pool = Pool()
+        Alarm = pool.get('service_center.alarm')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            with clock(FRIDAY):
+                for i in range(3):
+                    self._request(units[i], owners[i])
+            alarm, = Alarm.search([])
+            with self.assertRaises(ValidationError):
+                Alarm.hold_meeting([alarm])
+            alarm.meeting_date = FRIDAY + dt.timedelta(days=1)
+            alarm.participants = [people['lee'], people['dora']]
+            alarm.save()
+            Alarm.hold_meeting([alarm])
+            with self.assertRaises(ValidationError):
+                Alarm.decide([alarm])
+            alarm.decision = "Replace the risers of building 1."
+            alarm.save()
+            Alarm.decide([alarm])
+            with self.assertRaises(ValidationError):
+                Alarm.close([alarm])
+            alarm.policy = "Pressure-test risers before handover."
+            alarm.save()
+            Alarm.close([alarm])
+            self.assertEqual(alarm.state, 'closed')
+
+    @with_transaction()
+    def test_unknown_phone(self):
+        "A number nobody has is refused at registration, clearly"
+        pool = Pool()
+        Request = pool.get('service_center.request')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            request, = Request.create([{
+                        'kind': 'enquiry', 'category': 'property_service',
+                        'unit': units[0].id, 'project': units[0].project.id,
+                        'caller_phone': '+8613999999999',
+                        'description': "?"}])
+            with self.assertRaises(RequestError) as cm:
+                Request.register([request])
+            self.assertIn('+8613999999999', cm.exception.message)
+
+    @with_transaction()
+    def test_unreachable_escalates(self):
+        "Three calls that do not reach the owner escalate the request"
+        pool = Pool()
+        Request = pool.get('service_center.request')
+        Callback = pool.get('service_center.callback')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            with clock(FRIDAY):
+                request = self._request(
+                    units[0], owners[0], kind='enquiry',
+                    category='property_service', answer="Tomorrow")
+                Request.resolve_on_spot([request])
+            callback, = Request(request.id).callbacks
+            Callback.unreachable([callback])
+            Callback.unreachable([callback])
+            self.assertEqual(Request(request.id).escalation_level, 0)
+            Callback.unreachable([callback])
+            self.assertEqual(
+                self._levels(request), [('0', '1', 'unreachable', 'Manager')])
+
+
+class TwoWorkersTestCase(RequestFixtures, test_tryton._DBTestCase):
+    "Test escalation runs that overlap; commits, so in its own database"
+
+    def test_two_cron_workers(self):
+        "Two escalation runs at once never escalate the same breach twice"
+        with Transaction().start(DB_NAME, USER, context={}) as transaction:
+            pool = Pool()
+            company = create_company()
+            with set_company(company):
+                people, units, owners, department = self._register(company)
+                with clock(FRIDAY):
+                    requests = [self._request(u, o)
+                        for u, o in zip(units, owners)]
+            ids = [r.id for r in requests]
+            transaction.commit()
+        counts = []
+
+        def worker(barrier):
+            try:
+                with Transaction().start(DB_NAME, USER, context={}) as t:
+                    Escalation = Pool().get('service_center.escalation')
+                    with clock(FRIDAY + dt.timedelta(minutes=11)):
+                        barrier.wait()
+                        count = Escalation.sweep()
+                    t.commit()
+                counts.append(count)
+            except backend.DatabaseOperationalError:
+                # PostgreSQL refuses the second writer of the same rows
+                # (repeatable read): it is rolled back and retried later
+                counts.append('rolled back')
+
+        if backend.name == 'sqlite':
+            # An in-memory database lives in one thread: run one after the
+            # other, as a second cron run does
+            barrier = threading.Barrier(1)
+            worker(barrier)
+            worker(barrier)
+        else:
+            barrier = threading.Barrier(2)
+            threads = [threading.Thread(target=worker, args=(barrier,))
+                for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        self.assertIn(len(ids), counts)
+        counts.remove(len(ids))
+        self.assertIn(counts, [[0], ['rolled back']])
+        with Transaction().start(DB_NAME, USER, context={}):
+            pool = Pool()
+            Request = pool.get('service_center.request')
+            Escalation = pool.get('service_center.escalation')
+            self.assertEqual(
+                {r.escalation_level for r in Request.browse(ids)}, {1})
+            self.assertEqual(
+                len(Escalation.search([('request', 'in', ids)])), len(ids))
+
+
+class OutboxTestCase(test_tryton._DBTestCase):
+    "Test the notification channels against real local servers"
+    module = 'service_center'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from aiosmtpd.controller import Controller
+
+        class Handler:
+            def __init__(self):
+                self.messages = []
+
+            async def handle_DATA(self, server, session, envelope):
+                self.messages.append(envelope)
+                return '250 OK'
+
+        cls.smtp_handler = Handler()
+        with socket.socket() as probe:
+            probe.bind(('127.0.0.1', 0))
+            cls.smtp_port = probe.getsockname()[1]
+        cls.smtp = Controller(
+            cls.smtp_handler, hostname='127.0.0.1', port=cls.smtp_port)
+        cls.smtp.start()
+        cls.sms = []
+        outer = cls
+
+        class Gateway(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers['Content-Length'])
+                outer.sms.append(json.loads(self.rfile.read(length)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        cls.http = http.server.HTTPServer(('127.0.0.1', 0), Gateway)
+        cls.http_thread = threading.Thread(
+            target=cls.http.serve_forever, daemon=True)
+        cls.http_thread.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.smtp.stop()
+        cls.http.shutdown()
+        cls.http.server_close()
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        port = self.smtp_port
+        saved = {
+            ('email', 'uri'): config.get('email', 'uri'),
+            }
+        config.set('email', 'uri', 'smtp://127.0.0.1:%s' % port)
+        if not config.has_section('service_center'):
+            config.add_section('service_center')
+        config.set('service_center', 'sms_sender', 'http')
+        config.set(
+            'service_center', 'sms_url',
+            'http://127.0.0.1:%s/sms' % self.http.server_address[1])
+
+        def restore():
+            for (section, option), value in saved.items():
+                config.set(section, option, value)
+            config.remove_section('service_center')
+        self.addCleanup(restore)
+        self.smtp_handler.messages.clear()
+        self.sms.clear()
+
+    @with_transaction()
+    def test_send_and_retry(self):
+        "E-mail and text messages reach their servers; failures are retried"
+        pool = Pool()
+        User = pool.get('res.user')
+        Notification = pool.get('service_center.notification')
+        user, = User.create([{
+                    'login': 'eddie', 'name': "Eddie",
+                    'email': 'eddie@example.com',
+                    'mobile': '13800138002'}])
+        notifications = Notification.for_user(
+            user, 'service_center.msg_notify_receipt', number='KF2026-000007')
+        Notification.save(notifications)
+        Notification.send(notifications)
+        self.assertEqual(
+            {n.state for n in notifications}, {'sent'})
+        envelope, = self.smtp_handler.messages
+        self.assertEqual(envelope.rcpt_tos, ['eddie@example.com'])
+        self.assertIn(b'KF2026-000007', envelope.content)
+        self.assertEqual(self.sms, [{
+                    'to': '+8613800138002',
+                    'text': notifications[0].body}])
+
+        # The gateway is down: the message stays in the outbox, failed
+        config.set('service_center', 'sms_url', 'http://127.0.0.1:9/sms')
+        failed = Notification.for_user(
+            user, 'service_center.msg_notify_receipt', number='KF2026-000008')
+        Notification.save(failed)
+        Notification.send(failed)
+        sms, = [n for n in failed if n.channel == 'sms']
+        self.assertEqual(sms.state, 'failed')
+        self.assertEqual(sms.attempts, 1)
+        self.assertTrue(sms.error)
+
+        # Back up: the scheduled action sends it
+        config.set(
+            'service_center', 'sms_url',
+            'http://127.0.0.1:%s/sms' % self.http.server_address[1])
+        Notification.send_queued()
+        self.assertEqual(Notification(sms.id).state, 'sent')
+        self.assertEqual(Notification(sms.id).attempts, 2)
+        self.assertEqual(len(self.sms), 2)
