@@ -220,6 +220,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         cls._transitions |= {
             ('draft', 'registered'),
             ('registered', 'dispatched'),
+            ('dispatched', 'dispatched'),
             ('reopened', 'dispatched'),
             ('registered', 'resolved'),
             ('dispatched', 'resolved'),
@@ -498,6 +499,8 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                         'service_center.msg_request_responsibility_reason',
                         request=request.rec_name))
             request.number = number
+            # Written now with the rest: the alarm check reads it
+            request.state = 'registered'
             request.sla = SLA.get(
                 request.kind, request.category, request.priority)
             request.center = request._center()
@@ -512,13 +515,14 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                     origin=request, number=number))
             to_save.append(request)
         cls.save(to_save)
-        cls._set_state(requests, 'registered')
+        cls.log(to_save, 'transition', 'state:registered')
         Deadline.save(deadlines)
         Notification.save(receipts)
         if escalated:
             Escalation.escalate(escalated, 'hotline_400', level=TOP_LEVEL)
+        # The receipts leave with the next run of the outbox (every minute),
+        # well within the 10 minutes, and keep the agent's call short
         Alarm.check(requests)
-        Notification.send_soon(receipts)
 
     @classmethod
     @ModelView.button
