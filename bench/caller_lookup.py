@@ -21,7 +21,6 @@ Both run with a warm cache (one untimed pass over the numbers first).
 Targets from the issue: ORM p95 < 5 ms and within 3x of raw SQL.
 """
 import argparse
-import datetime as dt
 import os
 import random
 import sys
@@ -32,23 +31,9 @@ import common  # noqa: E402,I001  (sets the environment before trytond)
 
 from rosters import spoken  # noqa: E402
 
-# Mobile prefixes; the 8 digits after them are a bijection of the owner
-# index (48271 is coprime with 10**8), so numbers are unique and scattered.
-PREFIXES = [
-    '130', '131', '132', '135', '136', '137', '138', '139', '150', '186']
-MULTIPLIER = 48271
-SHARE_EVERY = 500  # owner i shares owner i-1's number when i % 500 == 0
 TARGET_OWNERS = 1_000_000
 TARGET_P95 = 0.005
 TARGET_RATIO = 3
-
-
-def owner_number(index):
-    "The national mobile number of owner index (1-based)"
-    if index % SHARE_EVERY == 0 and index > 1:
-        index -= 1
-    return PREFIXES[index % len(PREFIXES)] + '%08d' % (
-        index * MULTIPLIER % 10 ** 8)
 
 
 def parse_args():
@@ -64,101 +49,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def populate(owners):
-    """Insert the owners and their mobiles with INSERT ... SELECT;
-    return the id of the first owner"""
-    from trytond import backend
-    from trytond.transaction import Transaction
-    transaction = Transaction()
-    cursor = transaction.connection.cursor()
-    cursor.execute('SELECT COALESCE(MAX(id), 0) FROM party_party')
-    party_base, = cursor.fetchone()
-    cursor.execute('SELECT COALESCE(MAX(id), 0) FROM party_contact_mechanism')
-    mechanism_base, = cursor.fetchone()
-    now = dt.datetime.now()
-    if backend.name == 'postgresql':
-        # i: owner index, j: the owner whose number it has
-        numbers = ('(SELECT i, CASE WHEN mod(i, %d) = 0 AND i > 1 '
-            'THEN i - 1 ELSE i END AS j '
-            'FROM generate_series(1, %%s) AS s(i)) AS n' % SHARE_EVERY)
-        prefix = '(ARRAY[%s])[mod(j, %d) + 1]' % (
-            ', '.join("'%s'" % p for p in PREFIXES), len(PREFIXES))
-        tail = "lpad(mod(j::bigint * %d, 100000000)::text, 8, '0')" % (
-            MULTIPLIER)
-        code = "'B' || lpad(i::text, 7, '0')"
-        true, param = 'TRUE', '%s'
-        with_ = ''
-        params = (now, owners)
-    else:
-        with_ = ('WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL '
-            'SELECT i + 1 FROM s WHERE i < ?), '
-            'n(i, j) AS (SELECT i, CASE WHEN i %% %d = 0 AND i > 1 '
-            'THEN i - 1 ELSE i END FROM s) ' % SHARE_EVERY)
-        numbers = 'n'
-        # SQLite has no arrays: pick the prefix out of a string
-        prefix = "substr('%s', (j %% %d) * 3 + 1, 3)" % (
-            ''.join(PREFIXES), len(PREFIXES))
-        tail = "printf('%%08d', j * %d %% 100000000)" % MULTIPLIER
-        code = "printf('B%07d', i)"
-        true, param = '1', '?'
-        params = (owners, now)
-    values = {
-        'with': with_, 'numbers': numbers, 'prefix': prefix, 'tail': tail,
-        'code': code, 'true': true, 'param': param,
-        'party_base': party_base, 'mechanism_base': mechanism_base,
-        }
-
-    # party_party: every column but replaced_by and write_*
-    cursor.execute(
-        'INSERT INTO party_party (id, active, code, code_alnum, '
-        'code_digit, name, create_uid, create_date) '
-        '%(with)s'
-        'SELECT %(party_base)s + i, %(true)s, %(code)s, %(code)s, i, '
-        "'Owner ' || i, 0, %(param)s FROM %(numbers)s" % values, params)
-    # party_contact_mechanism: one mobile each, value in the international
-    # format and value_compact in E.164 as the party module stores them
-    cursor.execute(
-        'INSERT INTO party_contact_mechanism (id, active, party, '
-        'sequence, type, value, value_compact, create_uid, create_date) '
-        '%(with)s'
-        'SELECT %(mechanism_base)s + i, %(true)s, %(party_base)s + i, 10, '
-        "'mobile', "
-        "'+86 ' || %(prefix)s || ' ' || substr(%(tail)s, 1, 4) || ' ' "
-        "|| substr(%(tail)s, 5, 4), "
-        "'+86' || %(prefix)s || %(tail)s, 0, %(param)s FROM %(numbers)s"
-        % values, params)
-    if backend.name == 'postgresql':
-        for table in ['party_party', 'party_contact_mechanism']:
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                "(SELECT MAX(id) FROM " + table + '))', (table,))
-    transaction.commit()
-    return party_base + 1
-
-
-def check_not_null():
-    "On PostgreSQL, list NOT NULL columns without default left empty"
-    from trytond import backend
-    from trytond.transaction import Transaction
-    if backend.name != 'postgresql':
-        return []
-    cursor = Transaction().connection.cursor()
-    missing = []
-    for table in ['party_party', 'party_contact_mechanism']:
-        cursor.execute(
-            'SELECT column_name FROM information_schema.columns '
-            "WHERE table_name = %s AND is_nullable = 'NO' "
-            'AND column_default IS NULL', (table,))
-        for column, in cursor:
-            cursor2 = Transaction().connection.cursor()
-            cursor2.execute(
-                'SELECT COUNT(*) FROM ' + table
-                + ' WHERE "' + column + '" IS NULL')
-            if cursor2.fetchone()[0]:
-                missing.append('%s.%s' % (table, column))
-    return missing
-
-
 def lookups(count, owners, party_base, seed):
     """Return [(typed number, national number, expected party ids)]:
     owners' mobiles in the clerks' formats, 5% unknown numbers"""
@@ -171,10 +61,10 @@ def lookups(count, owners, party_base, seed):
             expected = set()
         else:
             index = rng.randrange(1, owners + 1)
-            national = owner_number(index)
+            national = common.owner_number(index)
             expected = {party_base + k - 1
                 for k in (index - 1, index, index + 1)
-                if 1 <= k <= owners and owner_number(k) == national}
+                if 1 <= k <= owners and common.owner_number(k) == national}
         result.append((spoken(national, rng), national, expected))
     return result
 
@@ -196,18 +86,10 @@ def main():
 
     with common.Timer() as timer:
         with Transaction().start(name, 0) as transaction:
-            party_base = populate(args.owners)
-            missing = check_not_null()
-        # As a database at rest: statistics and visibility map up to date
-        with Transaction().start(
-                name, 0, autocommit=backend.name == 'postgresql'
-                ) as transaction:
-            cursor = transaction.connection.cursor()
-            if backend.name == 'postgresql':
-                cursor.execute(
-                    'VACUUM ANALYZE party_party, party_contact_mechanism')
-            else:
-                cursor.execute('ANALYZE')
+            party_base = common.populate_owners(args.owners)
+            missing = common.check_not_null(
+                ['party_party', 'party_contact_mechanism'])
+        common.analyze(name, ['party_party', 'party_contact_mechanism'])
     print('populated %d owners + %d mobiles in SQL: %.1f s' % (
             args.owners, args.owners, timer.seconds))
     if missing:

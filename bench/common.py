@@ -180,5 +180,223 @@ class Timer:
         self.seconds = time.perf_counter() - self.start
 
 
+
+def create_user(login, groups=(), mobile=None, email=None, password=None,
+        company=None):
+    """Create a user in the groups (XML ids of service_center, or
+    'module.id'), working for the company; return it"""
+    from trytond.pool import Pool
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    values = {
+        'login': login, 'name': login.title(),
+        'mobile': mobile, 'email': email,
+        'groups': [('add', [ModelData.get_id(
+                            *(g if '.' in g else 'service_center.' + g
+                                ).split('.', 1))
+                        for g in groups])],
+        }
+    if password:
+        values['password'] = password
+    if company:
+        values['companies'] = [('add', [company])]
+        values['company'] = company
+    user, = User.create([values])
+    return user
+
+
+# Owners of one mobile each, inserted in SQL (bench/caller_lookup.py,
+# bench/intake.py). Mobile prefixes; the 8 digits after them are a
+# bijection of the owner index (48271 is coprime with 10**8), so numbers are
+# unique and scattered.
+PREFIXES = [
+    '130', '131', '132', '135', '136', '137', '138', '139', '150', '186']
+MULTIPLIER = 48271
+SHARE_EVERY = 500  # owner i shares owner i-1's number when i % 500 == 0
+
+
+def owner_number(index):
+    "The national mobile number of owner index (1-based)"
+    if index % SHARE_EVERY == 0 and index > 1:
+        index -= 1
+    return PREFIXES[index % len(PREFIXES)] + '%08d' % (
+        index * MULTIPLIER % 10 ** 8)
+
+
+def populate_owners(owners):
+    """Insert the owners and their mobiles with INSERT ... SELECT, commit;
+    return the id of the first owner"""
+    import datetime as dt
+
+    from trytond import backend
+    from trytond.transaction import Transaction
+    transaction = Transaction()
+    cursor = transaction.connection.cursor()
+    cursor.execute('SELECT COALESCE(MAX(id), 0) FROM party_party')
+    party_base, = cursor.fetchone()
+    cursor.execute('SELECT COALESCE(MAX(id), 0) FROM party_contact_mechanism')
+    mechanism_base, = cursor.fetchone()
+    now = dt.datetime.now()
+    if backend.name == 'postgresql':
+        # i: owner index, j: the owner whose number it has
+        numbers = ('(SELECT i, CASE WHEN mod(i, %d) = 0 AND i > 1 '
+            'THEN i - 1 ELSE i END AS j '
+            'FROM generate_series(1, %%s) AS s(i)) AS n' % SHARE_EVERY)
+        prefix = '(ARRAY[%s])[mod(j, %d) + 1]' % (
+            ', '.join("'%s'" % p for p in PREFIXES), len(PREFIXES))
+        tail = "lpad(mod(j::bigint * %d, 100000000)::text, 8, '0')" % (
+            MULTIPLIER)
+        code = "'B' || lpad(i::text, 7, '0')"
+        true, param = 'TRUE', '%s'
+        with_ = ''
+        params = (now, owners)
+    else:
+        with_ = ('WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL '
+            'SELECT i + 1 FROM s WHERE i < ?), '
+            'n(i, j) AS (SELECT i, CASE WHEN i %% %d = 0 AND i > 1 '
+            'THEN i - 1 ELSE i END FROM s) ' % SHARE_EVERY)
+        numbers = 'n'
+        # SQLite has no arrays: pick the prefix out of a string
+        prefix = "substr('%s', (j %% %d) * 3 + 1, 3)" % (
+            ''.join(PREFIXES), len(PREFIXES))
+        tail = "printf('%%08d', j * %d %% 100000000)" % MULTIPLIER
+        code = "printf('B%07d', i)"
+        true, param = '1', '?'
+        params = (owners, now)
+    values = {
+        'with': with_, 'numbers': numbers, 'prefix': prefix, 'tail': tail,
+        'code': code, 'true': true, 'param': param,
+        'party_base': party_base, 'mechanism_base': mechanism_base,
+        }
+
+    # party_party: every column but replaced_by and write_*
+    cursor.execute(
+        'INSERT INTO party_party (id, active, code, code_alnum, '
+        'code_digit, name, create_uid, create_date) '
+        '%(with)s'
+        'SELECT %(party_base)s + i, %(true)s, %(code)s, %(code)s, i, '
+        "'Owner ' || i, 0, %(param)s FROM %(numbers)s" % values, params)
+    # party_contact_mechanism: one mobile each, value in the international
+    # format and value_compact in E.164 as the party module stores them
+    cursor.execute(
+        'INSERT INTO party_contact_mechanism (id, active, party, '
+        'sequence, type, value, value_compact, create_uid, create_date) '
+        '%(with)s'
+        'SELECT %(mechanism_base)s + i, %(true)s, %(party_base)s + i, 10, '
+        "'mobile', "
+        "'+86 ' || %(prefix)s || ' ' || substr(%(tail)s, 1, 4) || ' ' "
+        "|| substr(%(tail)s, 5, 4), "
+        "'+86' || %(prefix)s || %(tail)s, 0, %(param)s FROM %(numbers)s"
+        % values, params)
+    if backend.name == 'postgresql':
+        for table in ['party_party', 'party_contact_mechanism']:
+            reset_sequence(table)
+    transaction.commit()
+    return party_base + 1
+
+
+def analyze(name, tables):
+    """Bring the statistics and visibility map of the tables up to date, as
+    in a database at rest"""
+    from trytond import backend
+    from trytond.transaction import Transaction
+    with Transaction().start(
+            name, 0, autocommit=backend.name == 'postgresql') as transaction:
+        cursor = transaction.connection.cursor()
+        if backend.name == 'postgresql':
+            cursor.execute('VACUUM ANALYZE ' + ', '.join(tables))
+        else:
+            cursor.execute('ANALYZE')
+
+
+def check_not_null(tables):
+    "On PostgreSQL, list NOT NULL columns without default left empty"
+    from trytond import backend
+    from trytond.transaction import Transaction
+    if backend.name != 'postgresql':
+        return []
+    cursor = Transaction().connection.cursor()
+    missing = []
+    for table in tables:
+        cursor.execute(
+            'SELECT column_name FROM information_schema.columns '
+            "WHERE table_name = %s AND is_nullable = 'NO' "
+            'AND column_default IS NULL', (table,))
+        for column, in cursor.fetchall():
+            cursor.execute(
+                'SELECT COUNT(*) FROM ' + table
+                + ' WHERE "' + column + '" IS NULL')
+            if cursor.fetchone()[0]:
+                missing.append('%s.%s' % (table, column))
+    return missing
+
+
+def reset_sequence(table):
+    "On PostgreSQL, move the id sequence of the table past its rows"
+    from trytond.transaction import Transaction
+    cursor = Transaction().connection.cursor()
+    cursor.execute(
+        "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+        '(SELECT MAX(id) FROM "' + table + '"))', (table,))
+
+
+# SQL fragments that differ between the backends, for mass inserts of
+# generated rows; every value is formatted in, none is a parameter
+
+def sql_series(count):
+    """Return the prefix and the FROM item of a query over s.i = 1..count:
+    '<prefix>SELECT ... FROM <item>'"""
+    from trytond import backend
+    if backend.name == 'postgresql':
+        return '', 'generate_series(1, %d) AS s(i)' % count
+    return ('WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL '
+        'SELECT i + 1 FROM s WHERE i < %d) ' % count), 's'
+
+
+def sql_add_seconds(expression, seconds):
+    "The timestamp expression plus the seconds expression (an integer)"
+    from trytond import backend
+    if backend.name == 'postgresql':
+        return "(%s + (%s) * INTERVAL '1 second')" % (expression, seconds)
+    # As trytond stores timestamps: with the microseconds
+    return ("strftime('%%Y-%%m-%%d %%H:%%M:%%f000', %s, "
+        "(%s) || ' seconds')" % (expression, seconds))
+
+
+def sql_date(expression):
+    from trytond import backend
+    if backend.name == 'postgresql':
+        return 'CAST(%s AS DATE)' % expression
+    return 'date(%s)' % expression
+
+
+def clone_rows(table, template, count, overrides):
+    """Insert count copies of the row template (an id) of the table, for
+    s.i = 1..count: each column is copied from the template t unless
+    overrides gives its SQL expression (of s.i and t.*); the ids follow the
+    largest one. Return the id before the first copy's."""
+    from trytond import backend
+    from trytond.transaction import Transaction
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SELECT COALESCE(MAX(id), 0) FROM "%s"' % table)
+    base, = cursor.fetchone()
+    overrides = {'id': '%d + s.i' % base, **overrides}
+    cursor.execute('SELECT * FROM "%s" WHERE id = %d' % (table, template))
+    columns = [d[0] for d in cursor.description]
+    cursor.fetchall()
+    unknown = set(overrides) - set(columns)
+    assert not unknown, unknown
+    prefix, source = sql_series(count)
+    cursor.execute('INSERT INTO "%s" (%s) %sSELECT %s FROM "%s" AS t, %s '
+        'WHERE t.id = %d' % (
+            table, ', '.join('"%s"' % c for c in columns), prefix,
+            ', '.join(overrides.get(c, 't."%s"' % c) for c in columns),
+            table, source, template))
+    if backend.name == 'postgresql':
+        reset_sequence(table)
+    return base
+
+
 if __name__ == '__main__':
-    print('helpers of bench/caller_lookup.py and bench/import_xls.py')
+    print('helpers of the benchmarks in bench/')
