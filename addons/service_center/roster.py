@@ -588,14 +588,17 @@ class _RosterWriter:
         to_create = {}
         for line in lines:
             key = line.owner_key
-            if key in parties or key in to_create:
+            if key in to_create:
+                to_create[key].append(line)
+                continue
+            if key in parties:
                 continue
             for phone in ([] if line.id_number else line.phones):
                 if (line.owner_name, phone) in by_phone:
                     parties[key] = by_phone[(line.owner_name, phone)]
                     break
             else:
-                to_create[key] = line
+                to_create[key] = [line]
         known = set(parties.values())
         if to_create:
             created = self._create_parties(list(to_create.values()))
@@ -623,12 +626,24 @@ class _RosterWriter:
                 by_phone[key] = min(by_phone.get(key, party_id), party_id)
         return by_phone
 
-    def _create_parties(self, lines):
-        "Create the owner of each line and return the party ids"
+    @staticmethod
+    def _contacts(lines):
+        "The phones and e-mails of the lines of one owner, each once"
+        contacts = {}
+        for line in lines:
+            for values in line.phone_values:
+                contacts.setdefault(values['value_compact'], values)
+            if line.email:
+                contacts.setdefault(
+                    line.email, {'type': 'email', 'value': line.email})
+        return list(contacts.values())
+
+    def _create_parties(self, owners):
+        "Create the owner of each list of lines and return the party ids"
         sequence = self.Party._code_sequence()
-        codes = list(sequence.get_many(len(lines))) if sequence else []
+        codes = list(sequence.get_many(len(owners))) if sequence else []
         if not (self.bulk and codes):
-            vlist = [self._party_values(line) for line in lines]
+            vlist = [self._party_values(lines) for lines in owners]
             for values, code in zip(vlist, codes):
                 values['code'] = code
             return list(map(int, self.Party.create(vlist)))
@@ -637,9 +652,9 @@ class _RosterWriter:
         written = {
             'write_uid': transaction.user, 'write_date': CurrentTimestamp()}
         vlist = []
-        for line, code in zip(lines, codes):
+        for lines, code in zip(owners, codes):
             values = {
-                'name': line.owner_name,
+                'name': lines[0].owner_name,
                 'code': code,
                 'active': self.Party.default_active(),
                 }
@@ -657,28 +672,25 @@ class _RosterWriter:
         # Phones are written once, e-mails twice; the same columns for both
         # keep them in one statement
         unwritten = dict.fromkeys(written)
-        for line, party in zip(lines, ids):
-            for values in line.phone_values:
-                mechanisms.append(dict(values, party=party,
-                        active=self.ContactMechanism.default_active(),
-                        **unwritten))
-            if line.email:
-                values = {
-                    'party': party,
-                    'type': 'email',
-                    'value': line.email,
-                    'active': self.ContactMechanism.default_active(),
-                    }
-                emails.append((len(mechanisms), dict(values)))
-                computed = self.ContactMechanism(**values).compute_fields()
-                if computed:
-                    values.update(computed, **written)
+        for lines, party in zip(owners, ids):
+            for values in self._contacts(lines):
+                values = dict(values, party=party,
+                    active=self.ContactMechanism.default_active())
+                if values['type'] == 'email':
+                    emails.append((len(mechanisms), dict(values)))
+                    mechanism = self.ContactMechanism(**values)
+                    values.update(unwritten)
+                    computed = mechanism.compute_fields()
+                    if computed:
+                        values.update(computed, **written)
+                else:
+                    values.update(unwritten)
                 mechanisms.append(values)
-            if line.id_number:
+            if lines[0].id_number:
                 identifiers.append(self.Identifier.preprocess_values(
                         'create', {
                             'party': party,
-                            'code': line.id_number,
+                            'code': lines[0].id_number,
                             'active': self.Identifier.default_active(),
                             }))
         mechanism_ids = self._insert(self.ContactMechanism, mechanisms)
@@ -690,16 +702,15 @@ class _RosterWriter:
         self._insert(self.Identifier, identifiers)
         return ids
 
-    def _party_values(self, line):
+    def _party_values(self, lines):
         values = {
-            'name': line.owner_name,
+            'name': lines[0].owner_name,
             'contact_mechanisms': [('create', [
-                        dict(v) for v in line.phone_values]
-                    + ([{'type': 'email', 'value': line.email}]
-                        if line.email else []))],
+                        dict(v) for v in self._contacts(lines)])],
             }
-        if line.id_number:
-            values['identifiers'] = [('create', [{'code': line.id_number}])]
+        if lines[0].id_number:
+            values['identifiers'] = [
+                ('create', [{'code': lines[0].id_number}])]
         return values
 
     def _add_contacts(self, lines, parties, known_parties):
