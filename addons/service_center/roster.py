@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
-from sql import Column, Literal
+from sql import Column, Expression, Literal
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
@@ -438,6 +438,7 @@ class _RosterWriter:
         self.Identifier = pool.get('party.identifier')
         self.ContactMechanism = pool.get('party.contact_mechanism')
         self.bulk = self._bulk_allowed()
+        self._queries = {}
 
     def _bulk_allowed(self):
         "Whether no access rule or trigger is set on the creation of records"
@@ -465,49 +466,83 @@ class _RosterWriter:
         its create does, without validation; return the new ids in order"""
         pool = Pool()
         ModelAccess = pool.get('ir.model.access')
+        ModelFieldAccess = pool.get('ir.model.field.access')
         ModelAccess.check(Model.__name__, 'create')
+        ModelFieldAccess.check(
+            Model.__name__, list(set().union(*vlist)), 'write')
         transaction = Transaction()
         database, connection = transaction.database, transaction.connection
         cursor = connection.cursor()
-        table = Model.__table__()
         ids = []
         # Rows of the same columns go together, in their order
-        for names, run in itertools.groupby(
-                vlist, key=lambda v: tuple(sorted(v))):
-            fields_ = [Model._fields[n] for n in names]
-            columns = [Column(table, n) for n in names] + [
-                table.create_uid, table.create_date]
-            size = backend.MAX_QUERY_PARAMS // (len(columns) + 1)
-            for sub in grouped_slice(run, size):
-                rows = [[f.sql_format(values[n])
-                        for n, f in zip(names, fields_)]
-                    + [transaction.user, CurrentTimestamp()]
-                    for values in sub]
-                new_ids = database.nextid(
-                    connection, Model._table, count=len(rows))
-                if new_ids is not None:
-                    if isinstance(new_ids, int):
-                        new_ids = [new_ids]
-                    cursor.execute(*table.insert(
-                            columns + [table.id],
-                            [r + [i] for r, i in zip(rows, new_ids)]))
-                else:
-                    # SQLite numbers the rows of one statement one after
-                    # the other, in the order of VALUES
-                    cursor.execute(*table.insert(columns, rows))
-                    last = database.lastid(cursor)
-                    new_ids = range(last - len(rows) + 1, last + 1)
+        for (names, sql_names), run in itertools.groupby(
+                vlist, key=self._insert_key):
+            run = list(run)
+            expressions = {n: run[0][n] for n in sql_names}
+            fields_ = [(n, Model._fields[n]) for n in names
+                if n not in expressions]
+            rows = [[f.sql_format(values[n]) for n, f in fields_]
+                + [transaction.user] for values in run]
+            new_ids = database.nextid(
+                connection, Model._table, count=len(rows))
+            if new_ids is not None:
+                # One statement run for every row: long statements cost
+                # more to send than they save
+                if isinstance(new_ids, int):
+                    new_ids = [new_ids]
+                cursor.executemany(
+                    self._insert_query(
+                        Model, names, expressions, 1, with_id=True),
+                    [r + [i] for r, i in zip(rows, new_ids)])
                 ids.extend(new_ids)
+                continue
+            size = backend.MAX_QUERY_PARAMS // (len(names) + 2)
+            for sub in grouped_slice(rows, size):
+                sub = list(sub)
+                cursor.execute(
+                    self._insert_query(Model, names, expressions, len(sub)),
+                    [v for r in sub for v in r])
+                # SQLite numbers the rows of one statement one after the
+                # other, in the order of VALUES
+                last = database.lastid(cursor)
+                ids.extend(range(last - len(sub) + 1, last + 1))
+        Model._insert_history(ids)
         # Records read before in the transaction are read again, as after
         # any creation
         transaction.counter += 1
         transaction.create_records[Model.__name__].extend(ids)
-        records = [Model(i) for i in ids]
-        Model.check_modification(
-            'create', records,
-            external=bool(transaction.user and transaction.check_access))
-        Model.on_modification('create', records)
+        external = bool(transaction.user and transaction.check_access)
+        # Small lists: each record checks the whole list it comes in
+        for sub in grouped_slice(ids, 10):
+            records = Model.browse(sub)
+            Model.check_modification('create', records, external=external)
+            Model.on_modification('create', records)
         return ids
+
+    @staticmethod
+    def _insert_key(values):
+        "The columns of values and those set by an SQL expression"
+        names = tuple(sorted(values))
+        return names, tuple(
+            n for n in names if isinstance(values[n], Expression))
+
+    def _insert_query(self, Model, names, expressions, count, with_id=False):
+        """The SQL that inserts count rows of the columns names (those in
+        expressions set by them), create_uid, create_date and id if
+        with_id"""
+        key = (Model.__name__, names, tuple(expressions), count, with_id)
+        if key not in self._queries:
+            table = Model.__table__()
+            columns = [Column(table, n) for n in names] + [
+                table.create_uid, table.create_date]
+            row = [expressions.get(n) for n in names] + [
+                None, CurrentTimestamp()]
+            if with_id:
+                columns.append(table.id)
+                row.append(None)
+            query, _ = tuple(table.insert(columns, [row] * count))
+            self._queries[key] = query
+        return self._queries[key]
 
     def _buildings(self, lines):
         "Return the building id of each (project id, building number)"
