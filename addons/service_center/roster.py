@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
-from sql import Column, Expression, Literal
+from sql import Cast, Column, Literal, Select
 from sql.functions import CurrentTimestamp
 
 from trytond import backend
@@ -439,6 +439,7 @@ class _RosterWriter:
         self.ContactMechanism = pool.get('party.contact_mechanism')
         self.bulk = self._bulk_allowed()
         self._queries = {}
+        self._timestamp = None
 
     def _bulk_allowed(self):
         "Whether no access rule or trigger is set on the creation of records"
@@ -461,9 +462,11 @@ class _RosterWriter:
         parties = self._parties(lines)
         self._ownerships(lines, units, parties)
 
-    def _insert(self, Model, vlist):
+    def _insert(self, Model, vlist, written=None):
         """Insert the values (dicts by field name) in the table of Model as
-        its create does, without validation; return the new ids in order"""
+        its create does, without validation; return the new ids in order.
+        The rows whose written is true are also marked written, as the ORM
+        does when compute_fields changes a record just created."""
         pool = Pool()
         ModelAccess = pool.get('ir.model.access')
         ModelFieldAccess = pool.get('ir.model.field.access')
@@ -473,34 +476,34 @@ class _RosterWriter:
         transaction = Transaction()
         database, connection = transaction.database, transaction.connection
         cursor = connection.cursor()
+        user, now = transaction.user, self._now()
+        if written is None:
+            written = [False] * len(vlist)
         ids = []
         # Rows of the same columns go together, in their order
-        for (names, sql_names), run in itertools.groupby(
-                vlist, key=self._insert_key):
-            run = list(run)
-            expressions = {n: run[0][n] for n in sql_names}
-            fields_ = [(n, Model._fields[n]) for n in names
-                if n not in expressions]
-            rows = [[f.sql_format(values[n]) for n, f in fields_]
-                + [transaction.user] for values in run]
-            new_ids = database.nextid(
-                connection, Model._table, count=len(rows))
-            if new_ids is not None:
-                # One statement run for every row: long statements cost
-                # more to send than they save
+        for names, run in itertools.groupby(
+                zip(vlist, written), key=lambda v: tuple(sorted(v[0]))):
+            formats = [Model._fields[n].sql_format for n in names]
+            rows = [[f(values[n]) for n, f in zip(names, formats)]
+                + [user, now] + ([user, now] if written_ else [None, None])
+                for values, written_ in run]
+            columns = names + (
+                'create_uid', 'create_date', 'write_uid', 'write_date')
+            if backend.name == 'postgresql':
+                # The ids from the sequence as the ORM takes them
+                new_ids = database.nextid(
+                    connection, Model._table, count=len(rows))
                 if isinstance(new_ids, int):
                     new_ids = [new_ids]
-                cursor.executemany(
-                    self._insert_query(
-                        Model, names, expressions, 1, with_id=True),
-                    [r + [i] for r, i in zip(rows, new_ids)])
+                self._copy(Model, columns + ('id',), [
+                        r + [i] for r, i in zip(rows, new_ids)])
                 ids.extend(new_ids)
                 continue
-            size = backend.MAX_QUERY_PARAMS // (len(names) + 2)
-            for sub in grouped_slice(rows, size):
+            for sub in grouped_slice(
+                    rows, backend.MAX_QUERY_PARAMS // len(columns)):
                 sub = list(sub)
                 cursor.execute(
-                    self._insert_query(Model, names, expressions, len(sub)),
+                    self._insert_query(Model, columns, len(sub)),
                     [v for r in sub for v in r])
                 # SQLite numbers the rows of one statement one after the
                 # other, in the order of VALUES
@@ -519,30 +522,42 @@ class _RosterWriter:
             Model.on_modification('create', records)
         return ids
 
-    @staticmethod
-    def _insert_key(values):
-        "The columns of values and those set by an SQL expression"
-        names = tuple(sorted(values))
-        return names, tuple(
-            n for n in names if isinstance(values[n], Expression))
-
-    def _insert_query(self, Model, names, expressions, count, with_id=False):
-        """The SQL that inserts count rows of the columns names (those in
-        expressions set by them), create_uid, create_date and id if
-        with_id"""
-        key = (Model.__name__, names, tuple(expressions), count, with_id)
+    def _insert_query(self, Model, columns, count):
+        "The SQL that inserts count rows of the columns"
+        key = (Model.__name__, columns, count)
         if key not in self._queries:
             table = Model.__table__()
-            columns = [Column(table, n) for n in names] + [
-                table.create_uid, table.create_date]
-            row = [expressions.get(n) for n in names] + [
-                None, CurrentTimestamp()]
-            if with_id:
-                columns.append(table.id)
-                row.append(None)
-            query, _ = tuple(table.insert(columns, [row] * count))
+            query, _ = tuple(table.insert(
+                    [Column(table, c) for c in columns],
+                    [[None] * len(columns)] * count))
             self._queries[key] = query
         return self._queries[key]
+
+    @staticmethod
+    def _copy(Model, columns, rows):
+        """Copy the rows of the columns into the table of Model: the fastest
+        way PostgreSQL has"""
+        from psycopg import sql
+        cursor = Transaction().connection.cursor()
+        query = sql.SQL('COPY {} ({}) FROM STDIN').format(
+            sql.Identifier(Model._table),
+            sql.SQL(', ').join(map(sql.Identifier, columns)))
+        with cursor.copy(query) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def _now(self):
+        """The value CURRENT_TIMESTAMP, with which the ORM fills create_date
+        and write_date, stores in this transaction"""
+        if self._timestamp is None:
+            now = CurrentTimestamp()
+            if backend.name == 'postgresql':
+                # As a timestamp column stores it; SQLite stores the text
+                now = Cast(now, 'TIMESTAMP')
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*Select([now]))
+            self._timestamp, = cursor.fetchone()
+        return self._timestamp
 
     def _buildings(self, lines):
         "Return the building id of each (project id, building number)"
@@ -683,10 +698,9 @@ class _RosterWriter:
                 values['code'] = code
             return list(map(int, self.Party.create(vlist)))
         transaction = Transaction()
-        # What the ORM writes just after the creation, from compute_fields
-        written = {
-            'write_uid': transaction.user, 'write_date': CurrentTimestamp()}
-        vlist = []
+        # The values compute_fields gives are written with the others, the
+        # records it changes marked written
+        vlist, written = [], []
         for lines, code in zip(owners, codes):
             values = {
                 'name': lines[0].owner_name,
@@ -694,33 +708,29 @@ class _RosterWriter:
                 'active': self.Party.default_active(),
                 }
             computed = self.Party(**values).compute_fields()
-            if computed:
-                values.update(computed, **written)
+            values.update(computed)
             vlist.append(values)
-        ids = self._insert(self.Party, vlist)
+            written.append(bool(computed))
+        ids = self._insert(self.Party, vlist, written)
         # The default language, set through the multi-value field
         lang = {'lang': self.Party.default_lang()}
         if 'company' in self.PartyLang._fields:
             lang['company'] = transaction.context.get('company')
         self._insert(self.PartyLang, [dict(lang, party=i) for i in ids])
         mechanisms, emails, identifiers = [], [], []
-        # Phones are written once, e-mails twice; the same columns for both
-        # keep them in one statement
-        unwritten = dict.fromkeys(written)
+        written = []
         for lines, party in zip(owners, ids):
             for values in self._contacts(lines):
                 values = dict(values, party=party,
                     active=self.ContactMechanism.default_active())
+                computed = {}
                 if values['type'] == 'email':
+                    # Phones come as the party module computes them
                     emails.append((len(mechanisms), dict(values)))
-                    mechanism = self.ContactMechanism(**values)
-                    values.update(unwritten)
-                    computed = mechanism.compute_fields()
-                    if computed:
-                        values.update(computed, **written)
-                else:
-                    values.update(unwritten)
-                mechanisms.append(values)
+                    computed = self.ContactMechanism(
+                        **values).compute_fields()
+                mechanisms.append(dict(values, **computed))
+                written.append(bool(computed))
             if lines[0].id_number:
                 identifiers.append(self.Identifier.preprocess_values(
                         'create', {
@@ -728,7 +738,8 @@ class _RosterWriter:
                             'code': lines[0].id_number,
                             'active': self.Identifier.default_active(),
                             }))
-        mechanism_ids = self._insert(self.ContactMechanism, mechanisms)
+        mechanism_ids = self._insert(
+            self.ContactMechanism, mechanisms, written)
         # Phones are valid by construction; e-mails are checked as the
         # party module checks them
         self.ContactMechanism.check_valid_email([
