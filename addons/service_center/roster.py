@@ -395,7 +395,7 @@ class RosterImport(ModelSQL, ModelView):
         for sub in grouped_slice(numbers, MAX_IDS):
             rows.extend(Identifier.search_read([
                         ('code', 'in', list(sub)),
-                        ], fields_names=['code', 'party.name']))
+                        ], order=[], fields_names=['code', 'party.name']))
         names = {r['code'].upper(): r['party.']['name'] for r in rows}
         file_names = {}
         good = []
@@ -417,6 +417,8 @@ class _RosterWriter:
 
     Lookups read plain values (search_read or SQL) rather than records: a
     batch of records costs as much again for every relation read on it.
+    They are unordered: the default order of units joins their projects'
+    translated names, and PostgreSQL then scans all units for each batch.
 
     New owners with their contacts and identifiers, new units and new
     ownerships are inserted with SQL, holding the values the ORM would store:
@@ -438,6 +440,8 @@ class _RosterWriter:
         self.Identifier = pool.get('party.identifier')
         self.ContactMechanism = pool.get('party.contact_mechanism')
         self.bulk = self._bulk_allowed()
+        # The units of the projects read so far, by unit key
+        self.units, self.projects_read = {}, []
         self._queries = {}
         self._timestamp = None
 
@@ -568,7 +572,7 @@ class _RosterWriter:
                         ('project', '=', project_id),
                         ('name', 'in', [k[1] for k in keys
                                 if k[0] == project_id]),
-                        ], fields_names=['name']):
+                        ], order=[], fields_names=['name']):
                 buildings[(project_id, row['name'])] = row['id']
         missing = sorted(keys - set(buildings))
         if missing:
@@ -581,14 +585,20 @@ class _RosterWriter:
         "Return the unit id of each unit key, creating or updating units"
         names = ['building', 'entrance', 'floor', 'room', 'area',
             'handover_date']
-        existing = {}
-        for project_id in {line.project.id for line in lines}:
-            for row in self.Unit.search_read([
+        existing = self.units
+        for project_id in {line.project.id for line in lines} - set(
+                self.projects_read):
+            # All units of a project at once: a lookup per batch slows down
+            # as the import adds units, PostgreSQL keeping the plan it made
+            # for a few. Read by batch: reading n records costs n * n.
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*self.Unit.search([
                         ('project', '=', project_id),
-                        ('code', 'in', [line.code for line in lines
-                                if line.project.id == project_id]),
-                        ], fields_names=['code'] + names):
-                existing[(project_id, row['code'])] = row
+                        ], order=[], query=True))
+            for sub in grouped_slice([i for i, in cursor], BATCH):
+                for row in self.Unit.read(list(sub), ['code'] + names):
+                    existing[(project_id, row['code'])] = row
+            self.projects_read.append(project_id)
         to_create, to_write = {}, []
         for line in lines:
             values = {
@@ -609,19 +619,20 @@ class _RosterWriter:
             if changes:
                 to_write.extend(([self.Unit(row['id'])], changes))
                 row.update(changes)
-        units = {key: row['id'] for key, row in existing.items()}
         if to_create:
             # The building is the project's by construction: its domain holds
             if self.bulk:
                 created = self._insert(self.Unit, list(to_create.values()))
             else:
                 created = self.Unit.create(list(to_create.values()))
-            units.update(zip(to_create, map(int, created)))
+            for (key, values), unit in zip(to_create.items(), created):
+                existing[key] = dict(values, id=int(unit))
             self.record.units_created += len(created)
         if to_write:
             self.Unit.write(*to_write)
             self.record.units_updated += len(to_write) // 2
-        return units
+        return {line.unit_key: existing[line.unit_key]['id']
+            for line in lines}
 
     def _parties(self, lines):
         "Return the party id of each owner key, created when unknown"
@@ -630,7 +641,7 @@ class _RosterWriter:
         if numbers:
             for row in self.Identifier.search_read([
                         ('code', 'in', numbers),
-                        ], fields_names=['code', 'party']):
+                        ], order=[], fields_names=['code', 'party']):
                 parties[('id', row['code'].upper())] = row['party']
         by_phone = self._parties_by_phone(
             sorted({p for line in lines if not line.id_number
@@ -765,7 +776,7 @@ class _RosterWriter:
         for sub in grouped_slice(sorted(known_parties), MAX_IDS):
             for row in self.ContactMechanism.search_read([
                         ('party', 'in', list(sub)),
-                        ], fields_names=['party', 'value_compact']):
+                        ], order=[], fields_names=['party', 'value_compact']):
                 known.add((row['party'], row['value_compact']))
         to_create = []
         for line in lines:
@@ -791,7 +802,7 @@ class _RosterWriter:
             for row in self.Ownership.search_read([
                         ('unit', 'in', list(sub)),
                         self.Unit._current_ownership_domain(self.today),
-                        ], fields_names=['unit', 'party']):
+                        ], order=[], fields_names=['unit', 'party']):
                 current.setdefault(row['unit'], []).append(row)
         to_end, to_create, done = [], [], set()
         for line in lines:
