@@ -13,11 +13,14 @@ database with service_center:
 1. imports it with RosterImport.import_file in one transaction (commit
    included): seconds, rows/s and peak memory of the process;
 2. imports the same file again, which must change nothing: units_created,
-   owners_created and ownerships_started must be 0;
+   owners_created and ownerships_started must be 0, and the number of
+   contact mechanisms and identifiers stay the same;
 3. baseline, to compare machines: creates as many parties with one mobile
    (national format) each through the ORM, in batches of 1000, as the same
    user with the same company (rolled back afterwards).
 
+CPU seconds, of this process and of the PostgreSQL backend when it runs on
+the same machine, tell what other load on the machine does to the time.
 Memory is the resident set size from resource.getrusage (ru_maxrss): the
 process peak, and its growth during the first import over the peak before
 it. --tracemalloc adds the peak of Python allocations (slower).
@@ -100,6 +103,43 @@ COUNTS = [
     'owners_created', 'ownerships_started', 'ownerships_ended']
 
 
+def cpu_seconds(pid=None):
+    """CPU seconds used by this process or by process pid (of the same
+    machine), None when they cannot be read"""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    try:
+        with open('/proc/%d/stat' % pid) as file:
+            fields = file.read().rsplit(')', 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def server_process(transaction):
+    "The pid of the PostgreSQL backend when it runs on this machine"
+    from trytond import backend
+    if backend.name != 'postgresql':
+        return None
+    cursor = transaction.connection.cursor()
+    cursor.execute('SELECT pg_backend_pid()')
+    pid, = cursor.fetchone()
+    if cpu_seconds(pid) is not None:
+        return pid
+
+
+def contact_counts():
+    "The number of contact mechanisms and identifiers"
+    from trytond.pool import Pool
+    pool = Pool()
+    return {
+        'contact_mechanisms': pool.get(
+            'party.contact_mechanism').search_count([]),
+        'identifiers': pool.get('party.identifier').search_count([]),
+        }
+
+
 def counts(record):
     "The counts of the import record, read in its transaction"
     return {f: getattr(record, f) for f in COUNTS}
@@ -150,9 +190,12 @@ def main():
             import tracemalloc
             tracemalloc.start()
         before = maxrss()
+        cpu = cpu_seconds()
         with common.Timer() as timer:
             with Transaction().start(
                     name, common.USER, context=context) as transaction:
+                server = server_process(transaction)
+                server_cpu = cpu_seconds(server)
                 RosterImport = Pool().get('service_center.roster_import')
                 if profile:
                     profile.enable()
@@ -161,13 +204,21 @@ def main():
                 transaction.commit()
                 if profile:
                     profile.disable()
+                server_cpu = cpu_seconds(server) - server_cpu
                 result = counts(record)
                 refused = refusals(record)
+                contacts = contact_counts()
+        cpu = cpu_seconds() - cpu
         peak = maxrss()
         print('%s: %.1f s, %.0f rows/s; peak RSS %.0f MiB (+%.0f MiB '
             'during the import)' % (
                 label, timer.seconds, args.rows / timer.seconds,
                 mib(peak), mib(peak - before)))
+        # Other processes on the machine lengthen the wall-clock time, not
+        # the CPU time
+        print('  CPU: %.1f s in this process%s' % (cpu,
+                ', %.1f s in the database server' % server_cpu
+                if server else ''))
         if trace:
             _, traced = tracemalloc.get_traced_memory()
             tracemalloc.stop()
@@ -178,7 +229,7 @@ def main():
             # Random identity numbers of different owners may collide
             print('  refused: ' + ', '.join(
                     '%s x%d' % i for i in refused.most_common()))
-        return timer.seconds, peak, result
+        return timer.seconds, peak, dict(result, **contacts)
 
     profile = None
     if args.profile:
@@ -195,7 +246,8 @@ def main():
     reseconds, _, second = import_('re-import')
     unchanged = not any(second[f] for f in [
             'units_created', 'units_updated', 'owners_created',
-            'ownerships_started', 'ownerships_ended'])
+            'ownerships_started', 'ownerships_ended']) and all(
+        second[f] == first[f] for f in ['contact_mechanisms', 'identifiers'])
 
     if args.baseline:
         # National numbers as clerks type them: their parsing does not
