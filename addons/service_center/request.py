@@ -16,6 +16,7 @@ from .common import (
     TOP_LEVEL,
     NoDeleteMixin,
     now,
+    rec_name_bool_op,
 )
 from .exceptions import RequestError
 from .sla import TARGETS
@@ -165,8 +166,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     work_orders = fields.One2Many(
         'service_center.work_order', 'request', "Work Orders",
         states={
-            'readonly': ~Eval('state').in_(
-                ['registered', 'dispatched', 'reopened']),
+            'readonly': ~Eval('state').in_(OPEN_STATES),
             },
         depends={'project'})
     callbacks = fields.One2Many(
@@ -241,8 +241,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 'dispatch': {
-                    'invisible': ~Eval('state').in_(
-                        ['registered', 'dispatched', 'reopened']),
+                    'invisible': ~Eval('state').in_(OPEN_STATES),
                     'depends': ['state'],
                     },
                 'cancel': {
@@ -410,11 +409,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
+        return [rec_name_bool_op(operator),
             ('number', operator, operand, *extra),
             ('party.rec_name', operator, operand, *extra),
             ('caller_phone', operator, operand, *extra),

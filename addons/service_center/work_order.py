@@ -6,9 +6,9 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .common import NoDeleteMixin, now
+from .common import NoDeleteMixin, now, rec_name_bool_op
 from .exceptions import CallbackError, WorkOrderError
-from .request import RESPONSIBILITIES
+from .request import OPEN_STATES, RESPONSIBILITIES
 
 ACTIVE_STATES = ['dispatched', 'acknowledged', 'scheduled']
 SATISFACTION = [
@@ -245,11 +245,7 @@ class WorkOrder(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
+        return [rec_name_bool_op(operator),
             ('request.rec_name', operator, operand, *extra),
             ('department.rec_name', operator, operand, *extra),
             ]
@@ -283,8 +279,7 @@ class WorkOrder(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         Request = pool.get('service_center.request')
         at = now()
         for order in orders:
-            if order.request.state not in {
-                    'registered', 'dispatched', 'reopened'}:
+            if order.request.state not in OPEN_STATES:
                 raise WorkOrderError(gettext(
                         'service_center.msg_work_order_request_state',
                         order=order.rec_name))
