@@ -156,6 +156,30 @@ def create_project(company, code, name=None):
     return project
 
 
+def create_site(company, receptionists=()):
+    """Create the centre manager, the project BENCH with its building 1 and
+    its customer centre staffed with the receptionists (users); return the
+    manager, the project and the building"""
+    from trytond.pool import Pool
+    pool = Pool()
+    Building = pool.get('service_center.building')
+    Center = pool.get('service_center.center')
+    manager = create_user(
+        'manager', ['group_center_manager'], mobile='13800000001',
+        email='manager@example.com', company=company)
+    project = create_project(company, 'BENCH')
+    building, = Building.create([{'project': project.id, 'name': '1'}])
+    Center.create([{
+                'name': 'Bench Centre', 'code': 'BC',
+                'region': project.region.id,
+                'projects': [('add', [project.id])],
+                'manager': manager.id,
+                'receptionists': [('create', [
+                            {'user': u.id} for u in receptionists])],
+                }])
+    return manager, project, building
+
+
 def percentile(values, fraction):
     "The nearest-rank percentile of values"
     ordered = sorted(values)

@@ -85,33 +85,20 @@ def parse_args():
 def setup(name):
     """Create the company, the people and the site; return the context and
     the ids of the project, the building and the manager"""
-    from trytond.pool import Pool
     from trytond.transaction import Transaction
     with Transaction().start(name, 0) as transaction:
-        pool = Pool()
-        Building = pool.get('service_center.building')
-        Center = pool.get('service_center.center')
         context = common.create_company()
         company = context['company']
-        manager = common.create_user(
-            'manager', ['group_center_manager'], mobile='13800000001',
-            email='manager@example.com', company=company)
+        manager, project, building = common.create_site(company)
         leader = common.create_user(
             'leader', ['group_leadership'], mobile='13800000002',
             email='leader@example.com', company=company)
         common.create_user(
             'hq', ['group_hq'], mobile='13800000003',
             email='hq@example.com', company=company)
-        project = common.create_project(company, 'BENCH')
         region = project.region
         region.leader = leader
         region.save()
-        building, = Building.create([{'project': project.id, 'name': '1'}])
-        Center.create([{
-                    'name': 'Bench Centre', 'code': 'BC',
-                    'region': region.id, 'projects': [('add', [project.id])],
-                    'manager': manager.id,
-                    }])
         transaction.commit()
     return context, project.id, building.id, manager.id
 
