@@ -147,56 +147,58 @@ class Alarm(NoDeleteMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def check(cls, requests):
-        """Attach the requests to the open alarm of their problem, or open
-        one when enough owners have it"""
+        """Set on the requests the open alarm of their problem, opening one
+        when enough owners have it; the requests are left for the caller
+        to save, the older requests that open an alarm are written"""
         pool = Pool()
         Request = pool.get('service_center.request')
         Notification = pool.get('service_center.notification')
         at = now()
-        attach, notifications = {}, []
-        done = set()
+        since = at - ALARM_PERIOD
+        groups = {}
         for request in requests:
-            if request.alarm or request.state == 'cancelled':
+            if (request.alarm or request.state in {'draft', 'cancelled'}
+                    or request.received_at < since):
                 continue
-            key = cls._key(request)
-            if key in done:
-                continue
+            groups.setdefault(cls._key(request), []).append(request)
+        given = [r.id for r in requests if r.id is not None and r.id >= 0]
+        to_write, notifications = [], []
+        for key, group in groups.items():
             project, category, warranty_type = key
-            alarms = cls.search([
-                    ('project', '=', project),
-                    ('category', '=', category),
-                    ('warranty_type', '=', warranty_type),
-                    ('state', '!=', 'closed'),
-                    ], limit=1)
+            domain = [
+                ('project', '=', project),
+                ('category', '=', category),
+                ('warranty_type', '=', warranty_type),
+                ]
+            alarms = cls.search(
+                domain + [('state', '!=', 'closed')], limit=1)
             if alarms:
-                attach.setdefault(alarms[0], []).append(request)
-                continue
-            similar = Request.search([
-                    ('project', '=', project),
-                    ('category', '=', category),
-                    ('warranty_type', '=', warranty_type),
-                    ('received_at', '>=', at - ALARM_PERIOD),
-                    ('state', 'not in', ['draft', 'cancelled']),
-                    ('alarm', '=', None),
-                    ])
-            owners = {r.party.id if r.party else -r.id for r in similar}
-            if len(owners) < ALARM_OWNERS:
-                continue
-            done.add(key)
-            alarm = cls(
-                project=project, category=category,
-                warranty_type=warranty_type, opened_at=at)
-            alarm.save()
-            attach[alarm] = similar
-            for user in alarm.project.region.leadership_group:
-                notifications.extend(Notification.for_user(
-                        user, 'service_center.msg_notify_alarm',
-                        origin=alarm, project=alarm.project.rec_name,
-                        category=alarm.category_string,
-                        count=len(owners)))
-        to_write = []
-        for alarm, alarm_requests in attach.items():
-            to_write.extend((alarm_requests, {'alarm': alarm.id}))
+                alarm, = alarms
+            else:
+                older = Request.search(domain + [
+                        ('received_at', '>=', since),
+                        ('state', 'not in', ['draft', 'cancelled']),
+                        ('alarm', '=', None),
+                        ('id', 'not in', given),
+                        ])
+                owners = {r.party.id if r.party else -(r.id or 0)
+                    for r in older + group}
+                if len(owners) < ALARM_OWNERS:
+                    continue
+                alarm = cls(
+                    project=project, category=category,
+                    warranty_type=warranty_type, opened_at=at)
+                alarm.save()
+                if older:
+                    to_write.extend((older, {'alarm': alarm.id}))
+                for user in alarm.project.region.leadership_group:
+                    notifications.extend(Notification.for_user(
+                            user, 'service_center.msg_notify_alarm',
+                            origin=alarm, project=alarm.project.rec_name,
+                            category=alarm.category_string,
+                            count=len(owners)))
+            for request in group:
+                request.alarm = alarm
         if to_write:
             Request.write(*to_write)
         Notification.save(notifications)
@@ -212,6 +214,7 @@ class Alarm(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                 ('alarm', '=', None),
                 ], order=[('received_at', 'ASC')])
         cls.check(requests)
+        Request.save([r for r in requests if r.alarm])
 
 
 class AlarmParticipant(ModelSQL):

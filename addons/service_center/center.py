@@ -93,6 +93,12 @@ class Center(
         if len(regions) == 1:
             return regions[0].id
 
+    @classmethod
+    def of_project(cls, project):
+        "Return the centre that serves the project, if any"
+        centers = cls.search([('projects', '=', project.id)], limit=1)
+        return centers[0] if centers else None
+
     @fields.depends('projects', 'opening_date')
     def on_change_projects(self):
         if not self.opening_date:

@@ -16,6 +16,7 @@ from .common import (
     MAX_IDS,
     TOP_LEVEL,
     NoDeleteMixin,
+    insert_rows,
     now,
 )
 
@@ -27,8 +28,6 @@ REASONS = [
     ('hotline_400', "Raised at Group Level (400 Hotline)"),
     ]
 LEVELS = [(k, v) for k, v in ESCALATION_LEVELS]
-# Rows per INSERT statement
-INSERT_ROWS = 500
 
 
 def forget(Model, ids):
@@ -151,16 +150,11 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
 
         notifications = ladder.notifications(lines)
         uid = transaction.user
-        columns = [
-            escalation.request, escalation.from_level, escalation.to_level,
-            escalation.reason, escalation.deadline, escalation.at,
-            escalation.notified, escalation.create_uid,
-            escalation.create_date]
-        for sub in grouped_slice(lines, INSERT_ROWS):
-            values = [[r, f, t, reason, d, a, ladder.notified(users),
-                    uid, at]
-                for r, f, t, reason, d, a, users in sub]
-            cursor.execute(*escalation.insert(columns, values))
+        insert_rows(escalation, [
+                'request', 'from_level', 'to_level', 'reason', 'deadline',
+                'at', 'notified', 'create_uid', 'create_date'], [
+                [r, f, t, reason, d, a, ladder.notified(users), uid, at]
+                for r, f, t, reason, d, a, users in lines])
         pool.get('service_center.notification').insert(notifications, at)
         return len(lines)
 

@@ -16,7 +16,7 @@ from trytond.sendmail import send_message
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import NoDeleteMixin, now
+from .common import NoDeleteMixin, insert_rows, now
 
 logger = logging.getLogger(__name__)
 # A message is retried this many times before it stays failed
@@ -175,17 +175,11 @@ class Notification(NoDeleteMixin, ModelSQL, ModelView):
     def insert(cls, rows, at):
         """Queue many notifications at once from rows of (channel, user id,
         address, subject, text, origin)"""
-        table = cls.__table__()
-        transaction = Transaction()
-        cursor = transaction.connection.cursor()
-        columns = [
-            table.channel, table.user, table.address, table.subject,
-            table.body, table.origin, table.state, table.attempts,
-            table.create_uid, table.create_date]
-        uid = transaction.user
-        for sub in grouped_slice(rows, 500):
-            cursor.execute(*table.insert(columns, [
-                        [*row, 'queued', 0, uid, at] for row in sub]))
+        uid = Transaction().user
+        insert_rows(cls.__table__(), [
+                'channel', 'user', 'address', 'subject', 'body', 'origin',
+                'state', 'attempts', 'create_uid', 'create_date'],
+            [[*row, 'queued', 0, uid, at] for row in rows])
 
     @classmethod
     def send_soon(cls, notifications):

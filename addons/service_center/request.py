@@ -6,7 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .common import (
     ESCALATION_LEVELS,
@@ -454,12 +454,6 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('received_by', Transaction().user)
         return super().copy(requests, default=default)
 
-    def _center(self):
-        pool = Pool()
-        Center = pool.get('service_center.center')
-        centers = Center.search([('projects', '=', self.project.id)], limit=1)
-        return centers[0] if centers else None
-
     def _expected_responsibility(self):
         return WARRANTY_BEARER.get(self.warranty_state, 'undecided')
 
@@ -475,49 +469,55 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         Escalation = pool.get('service_center.escalation')
         Notification = pool.get('service_center.notification')
         Alarm = pool.get('service_center.alarm')
+        Center = pool.get('service_center.center')
 
         sequence = Sequence(ModelData.get_id(
                 'service_center', 'sequence_request'))
-        numbers = sequence.get_many(len(requests))
-        deadlines, to_save, receipts = [], [], []
-        escalated = []
-        for request, number in zip(requests, numbers):
-            if request.caller_phone and not request.party:
-                raise RequestError(gettext(
-                        'service_center.msg_request_unknown_phone',
-                        phone=request.caller_phone))
-            expected = request._expected_responsibility()
-            if (request.responsibility != expected
-                    and request.responsibility != 'undecided'
-                    and not request.responsibility_reason):
-                raise RequestError(gettext(
-                        'service_center.msg_request_responsibility_reason',
-                        request=request.rec_name))
-            request.number = number
-            # Written now with the rest: the alarm check reads it
-            request.state = 'registered'
-            request.sla = SLA.get(
-                request.kind, request.category, request.priority)
-            request.center = request._center()
-            deadlines.append(Deadline.for_step(
-                    request, 'ack', request.received_at))
-            deadlines.append(Deadline.for_step(
-                    request, 'resolution', request.received_at))
-            if request.channel == 'hotline_400':
-                escalated.append(request)
-            receipts.extend(Notification.for_party(
-                    request.party, 'service_center.msg_notify_receipt',
-                    origin=request, number=number))
-            to_save.append(request)
-        cls.save(to_save)
-        cls.log(to_save, 'transition', 'state:registered')
-        Deadline.save(deadlines)
-        Notification.save(receipts)
-        if escalated:
-            Escalation.escalate(escalated, 'hotline_400', level=TOP_LEVEL)
-        # The receipts leave with the next run of the outbox (every minute),
-        # well within the 10 minutes, and keep the agent's call short
-        Alarm.check(requests)
+        # The records were read under the user's rules by the transition;
+        # what follows is the centre's own bookkeeping
+        with without_check_access():
+            numbers = sequence.get_many(len(requests))
+            deadlines, receipts, escalated = [], [], []
+            for request, number in zip(requests, numbers):
+                request._check_registrable()
+                request.number = number
+                request.state = 'registered'
+                request.sla = SLA.get(
+                    request.kind, request.category, request.priority)
+                request.center = Center.of_project(request.project)
+                deadlines.append(Deadline.for_step(
+                        request, 'ack', request.received_at))
+                deadlines.append(Deadline.for_step(
+                        request, 'resolution', request.received_at))
+                if request.channel == 'hotline_400':
+                    escalated.append(request)
+                receipts.extend(Notification.for_party(
+                        request.party, 'service_center.msg_notify_receipt',
+                        origin=request, number=number))
+            # Sets the alarm of the requests, saved with the rest
+            Alarm.check(requests)
+            cls.save(requests)
+            cls.log(requests, 'transition', 'state:registered')
+            Deadline.save(deadlines)
+            # The receipts leave with the next run of the outbox (every
+            # minute), well within the 10 minutes, and keep the call short
+            Notification.save(receipts)
+            if escalated:
+                Escalation.escalate(
+                    escalated, 'hotline_400', level=TOP_LEVEL)
+
+    def _check_registrable(self):
+        if self.caller_phone and not self.party:
+            raise RequestError(gettext(
+                    'service_center.msg_request_unknown_phone',
+                    phone=self.caller_phone))
+        expected = self._expected_responsibility()
+        if (self.responsibility != expected
+                and self.responsibility != 'undecided'
+                and not self.responsibility_reason):
+            raise RequestError(gettext(
+                    'service_center.msg_request_responsibility_reason',
+                    request=self.rec_name))
 
     @classmethod
     @ModelView.button

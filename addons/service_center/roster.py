@@ -23,7 +23,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
-from .common import MAX_IDS
+from .common import MAX_IDS, insert_rows
 from .exceptions import RosterError
 from .party import PHONE_TYPES
 from .phone import parse_phone
@@ -499,7 +499,7 @@ class _RosterWriter:
                     connection, Model._table, count=len(rows))
                 if isinstance(new_ids, int):
                     new_ids = [new_ids]
-                self._copy(Model, columns + ('id',), [
+                insert_rows(Model.__table__(), columns + ('id',), [
                         r + [i] for r, i in zip(rows, new_ids)])
                 ids.extend(new_ids)
                 continue
@@ -536,19 +536,6 @@ class _RosterWriter:
                     [[None] * len(columns)] * count))
             self._queries[key] = query
         return self._queries[key]
-
-    @staticmethod
-    def _copy(Model, columns, rows):
-        """Copy the rows of the columns into the table of Model: the fastest
-        way PostgreSQL has"""
-        from psycopg import sql
-        cursor = Transaction().connection.cursor()
-        query = sql.SQL('COPY {} ({}) FROM STDIN').format(
-            sql.Identifier(Model._table),
-            sql.SQL(', ').join(map(sql.Identifier, columns)))
-        with cursor.copy(query) as copy:
-            for row in rows:
-                copy.write_row(row)
 
     def _now(self):
         """The value CURRENT_TIMESTAMP, with which the ORM fills create_date
