@@ -1,0 +1,253 @@
+# This file is part of the coastal customer service project.
+"""The evaluation figures of each customer centre over a period, counted in
+SQL from what was recorded (registrations, deadlines met or missed,
+escalations, call-backs), never from what a department declares"""
+from sql import Cast, Literal, Null
+from sql.aggregate import Count, Sum
+from sql.conditionals import Case, Coalesce, NullIf
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval, If, PYSONEncoder
+from trytond.transaction import Transaction
+from trytond.wizard import StateAction, Wizard
+
+from .common import REQUEST_KINDS, now
+from .work_order import SATISFIED
+
+# The targets whose on-time rate the report shows
+KPI_TARGETS = ['ack', 'contact', 'onsite', 'resolution', 'callback']
+KPI_LEVELS = [1, 2, 3, 4]
+
+
+def _rate(numerator, denominator):
+    "numerator / denominator as a float, empty when nothing was counted"
+    return Cast(
+        Literal(1.0) * numerator / NullIf(denominator, 0), 'FLOAT')
+
+
+def _count_if(condition):
+    return Sum(Case((condition, 1), else_=0))
+
+
+class KPIContext(ModelView):
+    __string__ = "Evaluation Context"
+    __name__ = 'service_center.kpi.context'
+
+    from_date = fields.Date(
+        "From Date", required=True,
+        domain=[
+            If(Eval('to_date'), ('from_date', '<=', Eval('to_date')), ()),
+            ])
+    to_date = fields.Date(
+        "To Date", required=True,
+        domain=[
+            If(Eval('from_date'), ('to_date', '>=', Eval('from_date')), ()),
+            ])
+    region = fields.Many2One('service_center.region', "Region")
+
+    @classmethod
+    def default_from_date(cls):
+        return Pool().get('ir.date').today().replace(day=1)
+
+    @classmethod
+    def default_to_date(cls):
+        return Pool().get('ir.date').today()
+
+
+class CenterKPI(ModelSQL, ModelView):
+    __string__ = "Customer Centre Evaluation"
+    __name__ = 'service_center.kpi.center'
+
+    center = fields.Many2One(
+        'service_center.center', "Customer Centre", required=True,
+        readonly=True)
+    region = fields.Many2One(
+        'service_center.region', "Region", readonly=True)
+    requests = fields.Integer(
+        "Requests", readonly=True,
+        help="Registered in the period, cancelled ones left out.")
+    one_call = fields.Integer("Resolved at First Call", readonly=True)
+    one_call_rate = fields.Float(
+        "First-Call Resolution Rate", digits=(1, 4), readonly=True)
+    reopened = fields.Integer(
+        "Reopened", readonly=True,
+        help="Requests an owner did not accept as fixed at a call-back.")
+    reopen_rate = fields.Float("Reopen Rate", digits=(1, 4), readonly=True)
+    callbacks = fields.Integer(
+        "Owners Reached at Call-back", readonly=True,
+        help="Call-backs of the centre (level 1) that reached the owner.")
+    satisfied = fields.Integer("Satisfied Owners", readonly=True)
+    satisfaction_rate = fields.Float(
+        "Satisfaction Rate", digits=(1, 4), readonly=True,
+        help="Owners satisfied and confirming the fix, out of those "
+        "reached at call-back.")
+    complaint = fields.Integer("Complaints", readonly=True)
+    enquiry = fields.Integer("Enquiries", readonly=True)
+    suggestion = fields.Integer("Suggestions", readonly=True)
+    repair = fields.Integer("Repair Requests", readonly=True)
+    praise = fields.Integer("Praises", readonly=True)
+    level1_rate = fields.Float(
+        "Escalated to Department Head", digits=(1, 4), readonly=True,
+        help="Share of the requests that rose at least to this level.")
+    level2_rate = fields.Float(
+        "Escalated to Deputy General Manager", digits=(1, 4),
+        readonly=True)
+    level3_rate = fields.Float(
+        "Escalated to Regional General Manager", digits=(1, 4),
+        readonly=True)
+    level4_rate = fields.Float(
+        "Escalated to Group Headquarters", digits=(1, 4), readonly=True,
+        help="Includes the requests raised through the 400 hotline.")
+    ack_rate = fields.Float(
+        "Acknowledged on Time", digits=(1, 4), readonly=True,
+        help="Out of the deadlines met or already past due.")
+    contact_rate = fields.Float(
+        "Owner Contacted on Time", digits=(1, 4), readonly=True)
+    onsite_rate = fields.Float("On Site on Time", digits=(1, 4), readonly=True)
+    resolution_rate = fields.Float(
+        "Resolved on Time", digits=(1, 4), readonly=True)
+    callback_rate = fields.Float(
+        "Called Back on Time", digits=(1, 4), readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Whoever may see the centre sees its figures
+        cls.__access__.add('center')
+        cls._order = [('requests', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def _period(cls):
+        context = Transaction().context
+        today = Pool().get('ir.date').today()
+        from_date = context.get('from_date') or today.replace(day=1)
+        to_date = context.get('to_date') or today
+        return from_date, to_date
+
+    @classmethod
+    def _request_where(cls, request, center):
+        from_date, to_date = cls._period()
+        where = ((request.received_date >= from_date)
+            & (request.received_date <= to_date)
+            & ~request.state.in_(['draft', 'cancelled']))
+        region = Transaction().context.get('region')
+        if region:
+            where &= center.region == region
+        return where
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Request = pool.get('service_center.request')
+        Center = pool.get('service_center.center')
+        Deadline = pool.get('service_center.request.deadline')
+        Callback = pool.get('service_center.callback')
+        request = Request.__table__()
+        center = Center.__table__()
+        deadline = Deadline.__table__()
+        callback = Callback.__table__()
+        at = now()
+
+        requests = request.join(
+            center, condition=request.center == center.id)
+        where = cls._request_where(request, center)
+        columns = [
+            request.center.as_('center'),
+            Count(request.id).as_('requests'),
+            _count_if(request.one_call == Literal(True)).as_('one_call'),
+            ]
+        columns += [_count_if(request.kind == kind).as_(kind)
+            for kind, _ in REQUEST_KINDS]
+        columns += [
+            _count_if(request.escalation_level >= level).as_(
+                'level%d' % level)
+            for level in KPI_LEVELS]
+        by_request = requests.select(
+            *columns, where=where, group_by=[request.center])
+
+        # A deadline counts once decided: met, or past due
+        counted = (deadline.state != 'void') & (
+            (deadline.met_at != Null) | (deadline.due_at < at))
+        on_time = (deadline.met_at != Null) & (
+            deadline.met_at <= deadline.due_at)
+        columns = [request.center.as_('center')]
+        for target in KPI_TARGETS:
+            columns.append(_count_if(
+                    counted & (deadline.target == target)).as_(
+                    '%s_counted' % target))
+            columns.append(_count_if(
+                    on_time & (deadline.target == target)).as_(
+                    '%s_on_time' % target))
+        by_deadline = requests.join(
+            deadline, condition=deadline.request == request.id).select(
+            *columns, where=where, group_by=[request.center])
+
+        done = (callback.state == 'done') & callback.reached
+        accepted = callback.confirmed_closed & callback.satisfaction.in_(
+            list(SATISFIED))
+        by_callback = requests.join(
+            callback, condition=callback.request == request.id).select(
+            request.center.as_('center'),
+            _count_if(done & (callback.level == 'center')).as_('reached'),
+            _count_if(done & (callback.level == 'center') & accepted).as_(
+                'satisfied'),
+            Count(Case((done & ~accepted, callback.request)),
+                distinct=True).as_('reopened'),
+            where=where, group_by=[request.center])
+
+        query = (center
+            .join(by_request, condition=by_request.center == center.id)
+            .join(by_deadline, 'LEFT',
+                condition=by_deadline.center == center.id)
+            .join(by_callback, 'LEFT',
+                condition=by_callback.center == center.id))
+        reached = Coalesce(by_callback.reached, 0)
+        satisfied = Coalesce(by_callback.satisfied, 0)
+        reopened = Coalesce(by_callback.reopened, 0)
+        columns = [
+            center.id.as_('id'),
+            center.id.as_('center'),
+            center.region.as_('region'),
+            by_request.requests.as_('requests'),
+            by_request.one_call.as_('one_call'),
+            _rate(by_request.one_call, by_request.requests).as_(
+                'one_call_rate'),
+            reopened.as_('reopened'),
+            _rate(reopened, by_request.requests).as_('reopen_rate'),
+            reached.as_('callbacks'),
+            satisfied.as_('satisfied'),
+            _rate(satisfied, reached).as_('satisfaction_rate'),
+            ]
+        columns += [getattr(by_request, kind).as_(kind)
+            for kind, _ in REQUEST_KINDS]
+        columns += [_rate(getattr(by_request, 'level%d' % level),
+                by_request.requests).as_('level%d_rate' % level)
+            for level in KPI_LEVELS]
+        for target in KPI_TARGETS:
+            columns.append(_rate(
+                    getattr(by_deadline, '%s_on_time' % target),
+                    getattr(by_deadline, '%s_counted' % target)).as_(
+                    '%s_rate' % target))
+        return query.select(*columns)
+
+
+class OpenCenterKPIRequests(Wizard):
+    __string__ = "Open Evaluated Requests"
+    __name__ = 'service_center.kpi.center.open_requests'
+    start_state = 'open_'
+    open_ = StateAction('service_center.act_request_form')
+
+    def do_open_(self, action):
+        pool = Pool()
+        KPI = pool.get('service_center.kpi.center')
+        from_date, to_date = KPI._period()
+        action['pyson_domain'] = PYSONEncoder().encode([
+                ('center', '=', self.record.center.id),
+                ('received_date', '>=', from_date),
+                ('received_date', '<=', to_date),
+                ('state', 'not in', ['draft', 'cancelled']),
+                ])
+        action['name'] += ' - %s (%s - %s)' % (
+            self.record.center.rec_name, from_date, to_date)
+        return action, {}
