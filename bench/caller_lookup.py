@@ -72,10 +72,8 @@ def lookups(count, owners, party_base, seed):
 def main():
     args = parse_args()
     name = common.database_name('bench_caller')
-    print(common.describe_machine())
-    print('load average at the start: %.2f %.2f %.2f' % os.getloadavg())
-    print('database %s: %.1f s to create with service_center' % (
-            name, common.create_database(name, keep=args.keep)))
+    common.print_start()
+    common.create_database_reported(name, keep=args.keep)
 
     from service_center.phone import format_phone
     from sql import Table
@@ -84,16 +82,8 @@ def main():
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 
-    with common.Timer() as timer:
-        with Transaction().start(name, 0) as transaction:
-            party_base = common.populate_owners(args.owners)
-            missing = common.check_not_null(
-                ['party_party', 'party_contact_mechanism'])
-        common.analyze(name, ['party_party', 'party_contact_mechanism'])
-    print('populated %d owners + %d mobiles in SQL: %.1f s' % (
-            args.owners, args.owners, timer.seconds))
-    if missing:
-        print('NOT NULL columns left empty: %s' % ', '.join(missing))
+    party_base = common.populate_owners_reported(name, args.owners)
+    if party_base is None:
         return 1
 
     numbers = lookups(args.lookups, args.owners, party_base, args.seed)
@@ -185,7 +175,7 @@ def main():
     print('target ORM within %dx of raw SQL (median): %s' % (
             TARGET_RATIO,
             'met' if ratio_median <= TARGET_RATIO else 'MISSED'))
-    print('load average at the end: %.2f %.2f %.2f' % os.getloadavg())
+    common.print_load('end')
     if wrong:
         print('WRONG ANSWERS: %d' % wrong)
         return 1

@@ -320,6 +320,41 @@ def populate_owners(owners):
     return party_base + 1
 
 
+def print_load(when):
+    print('load average at the %s: %.2f %.2f %.2f' % (
+            (when,) + os.getloadavg()))
+
+
+def print_start():
+    "Print what the figures were measured on"
+    print(describe_machine())
+    print_load('start')
+
+
+def create_database_reported(name, keep=False):
+    print('database %s: %.1f s to create with service_center' % (
+            name, create_database(name, keep=keep)))
+
+
+def populate_owners_reported(name, owners):
+    """Populate the owners of database name, bring its statistics up to
+    date and print how long it took; return the id of the first owner, or
+    None when NOT NULL columns were left empty"""
+    from trytond.transaction import Transaction
+    tables = ['party_party', 'party_contact_mechanism']
+    with Timer() as timer:
+        with Transaction().start(name, 0):
+            party_base = populate_owners(owners)
+            missing = check_not_null(tables)
+        analyze(name, tables)
+    print('populated %d owners + %d mobiles in SQL: %.1f s' % (
+            owners, owners, timer.seconds))
+    if missing:
+        print('NOT NULL columns left empty: %s' % ', '.join(missing))
+        return None
+    return party_base
+
+
 def analyze(name, tables):
     """Bring the statistics and visibility map of the tables up to date, as
     in a database at rest"""

@@ -335,10 +335,8 @@ def outcome(name, at):
 def main():
     args = parse_args()
     name = common.database_name('bench_escalation')
-    print(common.describe_machine())
-    print('load average at the start: %.2f %.2f %.2f' % os.getloadavg())
-    print('database %s: %.1f s to create with service_center' % (
-            name, common.create_database(name, keep=args.keep)))
+    common.print_start()
+    common.create_database_reported(name, keep=args.keep)
 
     context, project, building, _ = setup(name)
     t0 = common_now().replace(microsecond=0)
@@ -436,7 +434,7 @@ def main():
             ' (%s)' % '; '.join(notes) if notes else ''))
     print('target burst within %dx of raw SQL: %s' % (
             TARGET_RATIO, 'PASS' if ratio <= TARGET_RATIO else 'MISS'))
-    print('load average at the end: %.2f %.2f %.2f' % os.getloadavg())
+    common.print_load('end')
     if not same:
         print('THE SWEEP AND RAW SQL WROTE DIFFERENT ROWS')
         return 1

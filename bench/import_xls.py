@@ -154,8 +154,7 @@ def main():
     args = parse_args()
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING)
-    print(common.describe_machine())
-    print('load average at the start: %.2f %.2f %.2f' % os.getloadavg())
+    common.print_start()
 
     directory = tempfile.TemporaryDirectory(prefix='bench-roster-')
     path = os.path.join(directory.name, 'roster_%d.xls' % args.rows)
@@ -174,8 +173,7 @@ def main():
             args.rows, mib(len(data)), timer.seconds))
 
     name = common.database_name('bench_import')
-    print('database %s: %.1f s to create with service_center' % (
-            name, common.create_database(name, keep=args.keep)))
+    common.create_database_reported(name, keep=args.keep)
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction
@@ -284,7 +282,7 @@ def main():
             TARGET_SECONDS, TARGET_ROWS, verdict,
             'met' if peak < TARGET_BYTES else 'MISSED'))
     print('re-import changed nothing: %s' % ('yes' if unchanged else 'NO'))
-    print('load average at the end: %.2f %.2f %.2f' % os.getloadavg())
+    common.print_load('end')
     directory.cleanup()
     return 0 if unchanged else 1
 

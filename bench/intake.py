@@ -400,25 +400,14 @@ def main():
         return 0
     rng = random.Random(args.seed)
     name = common.database_name('bench_intake')
-    print(common.describe_machine())
-    print('load average at the start: %.2f %.2f %.2f' % os.getloadavg())
-    print('database %s: %.1f s to create with service_center' % (
-            name, common.create_database(name, keep=args.keep)))
+    common.print_start()
+    common.create_database_reported(name, keep=args.keep)
 
-    from trytond.transaction import Transaction
 
     logins = max(args.agents, args.clients, 1)
     project, building, logins = setup(name, logins)
-    with common.Timer() as timer:
-        with Transaction().start(name, 0):
-            party_base = common.populate_owners(args.owners)
-            missing = common.check_not_null(
-                ['party_party', 'party_contact_mechanism'])
-        common.analyze(name, ['party_party', 'party_contact_mechanism'])
-    print('populated %d owners + %d mobiles in SQL: %.1f s' % (
-            args.owners, args.owners, timer.seconds))
-    if missing:
-        print('NOT NULL columns left empty: %s' % ', '.join(missing))
+    party_base = common.populate_owners_reported(name, args.owners)
+    if party_base is None:
         return 1
     who = callers(min(args.callers, args.owners // 2), args.owners,
         party_base, rng)
@@ -460,7 +449,7 @@ def main():
         if server:
             server.stop()
     problems = check(name, intakes)
-    print('load average at the end: %.2f %.2f %.2f' % os.getloadavg())
+    common.print_load('end')
     for problem in problems:
         print(problem.upper())
     return 1 if errors or problems else 0
