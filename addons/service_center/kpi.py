@@ -119,11 +119,12 @@ class CenterKPI(ModelSQL, ModelView):
 
     @classmethod
     def _period(cls):
+        "The period of the context, by default the context model's"
+        Context = Pool().get('service_center.kpi.context')
         context = Transaction().context
-        today = Pool().get('ir.date').today()
-        from_date = context.get('from_date') or today.replace(day=1)
-        to_date = context.get('to_date') or today
-        return from_date, to_date
+        return (
+            context.get('from_date') or Context.default_from_date(),
+            context.get('to_date') or Context.default_to_date())
 
     @classmethod
     def _request_where(cls, request, center):
