@@ -93,6 +93,12 @@ class Center(
         if len(regions) == 1:
             return regions[0].id
 
+    @property
+    def staff(self):
+        "The ids of the users who work at the centre"
+        return {u.id for u in [self.manager, self.deputy]
+            + [r.user for r in self.receptionists] if u}
+
     @classmethod
     def of_project(cls, project):
         "Return the centre that serves the project, if any"

@@ -18,6 +18,8 @@ from .work_order import SATISFIED
 # The targets whose on-time rate the report shows
 KPI_TARGETS = ['ack', 'contact', 'onsite', 'resolution', 'callback']
 KPI_LEVELS = [1, 2, 3, 4]
+# The three levels of call-back: the centre's own, the samples
+CALLBACK_LEVELS = ['center', 'region', 'hq']
 
 
 def _rate(numerator, denominator):
@@ -82,6 +84,23 @@ class CenterKPI(ModelSQL, ModelView):
         "Satisfaction Rate", digits=(1, 4), readonly=True,
         help="Owners satisfied and confirming the fix, out of those "
         "reached at call-back.")
+    region_satisfaction_rate = fields.Float(
+        "Satisfaction at Region Sample", digits=(1, 4), readonly=True,
+        help="The same rate, from the region's sampled call-backs "
+        "(level 2).")
+    hq_satisfaction_rate = fields.Float(
+        "Satisfaction at Headquarters Sample", digits=(1, 4),
+        readonly=True,
+        help="The same rate, from headquarters' sampled call-backs "
+        "(level 3).")
+    satisfaction_gap = fields.Float(
+        "Satisfaction Gap", digits=(1, 4), readonly=True,
+        help="The centre's own satisfaction rate less the rate found by "
+        "the sampled call-backs of levels 2 and 3.")
+    contradicted = fields.Integer(
+        "Contradicted by Samples", readonly=True,
+        help="Sampled call-backs where the owner did not confirm what the "
+        "centre's call-back recorded.")
     complaint = fields.Integer("Complaints", readonly=True)
     enquiry = fields.Integer("Enquiries", readonly=True)
     suggestion = fields.Integer("Suggestions", readonly=True)
@@ -187,14 +206,20 @@ class CenterKPI(ModelSQL, ModelView):
         done = (callback.state == 'done') & callback.reached
         accepted = callback.confirmed_closed & callback.satisfaction.in_(
             list(SATISFIED))
+        columns = [request.center.as_('center')]
+        for level in CALLBACK_LEVELS:
+            columns.append(_count_if(done & (callback.level == level)).as_(
+                    '%s_reached' % level))
+            columns.append(_count_if(
+                    done & (callback.level == level) & accepted).as_(
+                    '%s_satisfied' % level))
         by_callback = requests.join(
             callback, condition=callback.request == request.id).select(
-            request.center.as_('center'),
-            _count_if(done & (callback.level == 'center')).as_('reached'),
-            _count_if(done & (callback.level == 'center') & accepted).as_(
-                'satisfied'),
+            *columns,
             Count(Case((done & ~accepted, callback.request)),
                 distinct=True).as_('reopened'),
+            _count_if(callback.contradicts == Literal(True)).as_(
+                'contradicted'),
             where=where, group_by=[request.center])
 
         query = (center
@@ -203,9 +228,14 @@ class CenterKPI(ModelSQL, ModelView):
                 condition=by_deadline.center == center.id)
             .join(by_callback, 'LEFT',
                 condition=by_callback.center == center.id))
-        reached = Coalesce(by_callback.reached, 0)
-        satisfied = Coalesce(by_callback.satisfied, 0)
+        reached, satisfied = {}, {}
+        for level in CALLBACK_LEVELS:
+            reached[level] = Coalesce(
+                getattr(by_callback, '%s_reached' % level), 0)
+            satisfied[level] = Coalesce(
+                getattr(by_callback, '%s_satisfied' % level), 0)
         reopened = Coalesce(by_callback.reopened, 0)
+        satisfaction_rate = _rate(satisfied['center'], reached['center'])
         columns = [
             center.id.as_('id'),
             center.id.as_('center'),
@@ -216,9 +246,18 @@ class CenterKPI(ModelSQL, ModelView):
                 'one_call_rate'),
             reopened.as_('reopened'),
             _rate(reopened, by_request.requests).as_('reopen_rate'),
-            reached.as_('callbacks'),
-            satisfied.as_('satisfied'),
-            _rate(satisfied, reached).as_('satisfaction_rate'),
+            reached['center'].as_('callbacks'),
+            satisfied['center'].as_('satisfied'),
+            satisfaction_rate.as_('satisfaction_rate'),
+            _rate(satisfied['region'], reached['region']).as_(
+                'region_satisfaction_rate'),
+            _rate(satisfied['hq'], reached['hq']).as_(
+                'hq_satisfaction_rate'),
+            (satisfaction_rate - _rate(
+                    satisfied['region'] + satisfied['hq'],
+                    reached['region'] + reached['hq'])).as_(
+                'satisfaction_gap'),
+            Coalesce(by_callback.contradicted, 0).as_('contradicted'),
             ]
         columns += [getattr(by_request, kind).as_(kind)
             for kind, _ in REQUEST_KINDS]

@@ -249,4 +249,8 @@ class Cron(metaclass=PoolMeta):
                     "Escalate Overdue Requests"),
                 ('service_center.alarm|check_all',
                     "Check Same-Problem Alarms"),
+                ('service_center.callback.sample|draw_monthly',
+                    "Draw the Monthly Call-back Samples"),
+                ('service_center.courtesy_call|plan_monthly',
+                    "Plan the Monthly Courtesy Calls"),
                 ])

@@ -1,5 +1,7 @@
 # This file is part of the coastal customer service project.
 "Dispatches to the back factory, and the call-back that closes a request"
+from sql import Null
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
@@ -20,6 +22,11 @@ SATISFACTION = [
     ('very_dissatisfied', "Very Dissatisfied"),
     ]
 SATISFIED = {'very_satisfied', 'satisfied', 'fairly_satisfied'}
+CALLBACK_MODES = [
+    ('self', "By the Centre"),
+    ('sampled', "Sampled by Region or HQ"),
+    ('cross', "Cross-Check by Another Centre"),
+    ]
 # Failed call-back attempts before the request is escalated
 MAX_UNREACHED = 3
 
@@ -467,6 +474,22 @@ class Callback(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         states={
             'readonly': Eval('state') != 'pending',
             })
+    mode = fields.Selection(CALLBACK_MODES, "Mode", required=True,
+        states={
+            'readonly': Eval('state') != 'pending',
+            })
+    caller_center = fields.Many2One(
+        'service_center.center', "Calling Centre", readonly=True,
+        states={
+            'invisible': Eval('mode') != 'cross',
+            },
+        help="The other centre whose staff make the cross call-back.")
+    sample = fields.Many2One(
+        'service_center.callback.sample', "Sample", readonly=True,
+        ondelete='RESTRICT',
+        states={
+            'invisible': ~Eval('sample'),
+            })
     due_at = fields.Timestamp("Due at", readonly=True)
     attempts = fields.Integer(
         "Unreached Attempts", readonly=True,
@@ -490,6 +513,10 @@ class Callback(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         "Comment", states={
             'readonly': Eval('state') != 'pending',
             })
+    contradicts = fields.Boolean(
+        "Contradicts the Centre", readonly=True,
+        help="A sampled call-back where the owner did not confirm what the "
+        "centre's call-back recorded; it counts against the centre.")
     done_by = fields.Many2One('res.user', "Done by", readonly=True)
     done_at = fields.Timestamp("Done at", readonly=True)
     state = fields.Selection([
@@ -501,6 +528,12 @@ class Callback(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('request')
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.request, Index.Range())),
+                Index(t, (t.caller_center, Index.Range()),
+                    where=t.caller_center != Null),
+                })
         cls._order = [('due_at', 'ASC NULLS LAST'), ('id', 'ASC')]
         cls._transitions |= {('pending', 'done')}
         cls._buttons.update({
@@ -521,6 +554,14 @@ class Callback(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_level(cls):
         return 'center'
+
+    @classmethod
+    def default_mode(cls):
+        return 'self'
+
+    @classmethod
+    def default_contradicts(cls):
+        return False
 
     @classmethod
     def default_attempts(cls):
@@ -546,6 +587,27 @@ class Callback(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                     raise CallbackError(gettext(
                             'service_center.msg_callback_unresolved',
                             request=callback.request.rec_name))
+        if field_names & {'level', 'mode'}:
+            for callback in callbacks:
+                if (callback.level == 'center') != (callback.mode == 'self'):
+                    raise CallbackError(gettext(
+                            'service_center.msg_callback_mode',
+                            request=callback.request.rec_name))
+
+    def check_independent(self, user_id):
+        """A sampled call-back is made by someone outside the centre that
+        served the request: the point is to check its own call-back"""
+        center = self.request.center
+        if self.level != 'center' and center and user_id in center.staff:
+            raise CallbackError(gettext(
+                    'service_center.msg_callback_not_independent',
+                    request=self.request.rec_name,
+                    center=center.rec_name))
+
+    @property
+    def accepted(self):
+        "The owner confirms the fix and is satisfied"
+        return bool(self.confirmed_closed and self.satisfaction in SATISFIED)
 
     @classmethod
     @ModelView.button
@@ -570,24 +632,25 @@ class Callback(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         Deadline = pool.get('service_center.request.deadline')
         Escalation = pool.get('service_center.escalation')
         at = now()
+        user_id = Transaction().user
         for callback in callbacks:
             if not callback.reached or not callback.satisfaction:
                 raise CallbackError(gettext(
                         'service_center.msg_callback_incomplete',
                         request=callback.request.rec_name))
-        cls.write(callbacks, {
-                'done_by': Transaction().user,
-                'done_at': at,
-                })
+            callback.check_independent(user_id)
+            callback.done_by = user_id
+            callback.done_at = at
+            callback.contradicts = (callback.level != 'center'
+                and not callback.accepted)
+        cls.save(callbacks)
         centre = [c for c in callbacks if c.level == 'center']
         Deadline.meet(
             list({c.request for c in centre}), ['callback'], at)
         satisfied = [c.request for c in centre
-            if c.confirmed_closed and c.satisfaction in SATISFIED
-            and c.request.state == 'resolved']
+            if c.accepted and c.request.state == 'resolved']
         dissatisfied = [c.request for c in callbacks
-            if not (c.confirmed_closed and c.satisfaction in SATISFIED)
-            and c.request.state in {'resolved', 'closed'}]
+            if not c.accepted and c.request.state in {'resolved', 'closed'}]
         if satisfied:
             Request.close(satisfied)
         if dissatisfied:

@@ -109,6 +109,21 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
         figures['reopened'] = len({c.request.id for c in reached
                 if c not in accepted})
         figures['reopen_rate'] = figures['reopened'] / count
+
+        def satisfaction(levels):
+            reached = [c for r in requests for c in r.callbacks
+                if c.state == 'done' and c.reached and c.level in levels]
+            if reached:
+                return sum(c.confirmed_closed and c.satisfaction in SATISFIED
+                    for c in reached) / len(reached)
+        figures['region_satisfaction_rate'] = satisfaction({'region'})
+        figures['hq_satisfaction_rate'] = satisfaction({'hq'})
+        sampled = satisfaction({'region', 'hq'})
+        figures['satisfaction_gap'] = (
+            figures['satisfaction_rate'] - sampled
+            if sampled is not None else None)
+        figures['contradicted'] = sum(
+            bool(c.contradicts) for r in requests for c in r.callbacks)
         return figures
 
     @with_transaction()
