@@ -515,6 +515,42 @@ def test_leadership_sees_the_alarm(page, server, artifacts):
     assert_healthy(page)
 
 
+def board_panel(page, title):
+    "The panel of a dashboard showing the action of this title"
+    return active_tab(page).locator('.board-action').filter(
+        has=page.locator('.panel-heading', has_text=title))
+
+
+def test_centre_dashboard(page, server, artifacts):
+    open_action(page, server, 'center_manager',
+        MENU_CENTRE, '看板', '客户中心看板')
+    panels = active_tab(page).locator('.board-action')
+    expect(panels).to_have_count(4)
+    for title in ['未结诉求', '超时诉求', '待回访', '同问题报警']:
+        expect(board_panel(page, title)).to_be_visible()
+    # The demo's open alarm, and open requests of the centre's projects
+    alarm_rows = board_panel(page, '同问题报警').locator(
+        'table.tree > tbody > tr:not(.more-row)')
+    expect(alarm_rows).to_have_count(1)
+    open_rows = board_panel(page, '未结诉求').locator(
+        'table.tree > tbody > tr:not(.more-row)')
+    expect(open_rows.first).to_contain_text(re.compile(r'KF\d{4}-\d{6}'))
+    screenshot(page, artifacts, 'board_center')
+    assert_healthy(page)
+
+
+def test_region_dashboard(page, server, artifacts):
+    open_action(page, server, 'leadership', MENU_CENTRE, '看板', '区域看板')
+    this_month = board_panel(page, '本月考评')
+    expect(this_month).to_be_visible()
+    expect(board_panel(page, '上月考评')).to_be_visible()
+    # One row per centre of the region that had requests this month
+    rows = this_month.locator('table.tree > tbody > tr:not(.more-row)')
+    expect(rows.first).to_contain_text('客户中心')
+    screenshot(page, artifacts, 'board_leadership')
+    assert_healthy(page)
+
+
 def test_receptionist_registers_a_call(page, server, artifacts):
     open_action(page, server, 'receptionist',
         MENU_CENTRE, MENU_REQUESTS, MENU_REQUESTS)
