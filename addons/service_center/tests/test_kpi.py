@@ -185,3 +185,54 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
             domain = PYSONDecoder().decode(action['pyson_domain'])
             self.assertEqual(
                 sorted(Request.search(domain)), sorted(requests))
+
+    @with_transaction()
+    def test_region_scope(self):
+        "The region's leadership sees its own centres' figures only"
+        pool = Pool()
+        KPI = pool.get('service_center.kpi.center')
+        Region = pool.get('service_center.region')
+        Project = pool.get('service_center.project')
+        Center = pool.get('service_center.center')
+        Building = pool.get('service_center.building')
+        Unit = pool.get('service_center.unit')
+        Party = pool.get('party.party')
+        Ownership = pool.get('service_center.ownership')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, _ = self._register(company)
+            other, = Region.create([{
+                        'name': "Qingdao", 'code': 'QD',
+                        'company': company.id}])
+            project, = Project.create([{
+                        'name': "Hillside", 'code': 'SS',
+                        'region': other.id}])
+            building, = Building.create([{
+                        'project': project.id, 'name': 'A'}])
+            unit, = Unit.create([{
+                        'project': project.id, 'building': building.id,
+                        'room': '1', 'code': 'A-1'}])
+            owner, = Party.create([{'name': "Hill Owner"}])
+            Ownership.create([{
+                        'unit': unit.id, 'party': owner.id, 'role': 'owner'}])
+            away, = Center.create([{
+                        'name': "Hill Centre", 'code': 'H',
+                        'region': other.id,
+                        'projects': [('add', [project.id])]}])
+            with report_clock(FRIDAY):
+                self._request(units[0], owners[0])
+                self._request(unit, owner)
+            home, = Center.search([('region.code', '=', 'DL')])
+
+            with report_clock(LATER), Transaction().set_context(OCTOBER):
+                self.assertEqual(
+                    sorted(r.center for r in KPI.search([])),
+                    sorted([home, away]))
+                for user, expected in [('lee', [home]), ('hugo', None)]:
+                    with Transaction().set_user(people[user].id), \
+                            Transaction().set_context(_check_access=True):
+                        rows = KPI.search([])
+                        centers = sorted(r.center.id for r in rows)
+                    with self.subTest(user=user):
+                        self.assertEqual(centers, sorted(
+                                c.id for c in expected or [home, away]))
