@@ -576,6 +576,11 @@ def _requests(users, departments):
     _set_user(users['admin'])
     cron, = Cron.find([('method', '=', 'service_center.escalation|sweep')])
     cron.click('run_once')
+    # This month's courtesy calls, as the scheduled action plans them on
+    # the 1st
+    cron, = Cron.find([
+            ('method', '=', 'service_center.courtesy_call|plan_monthly')])
+    cron.click('run_once')
 
 
 def _tell(story, clock, users, departments):
