@@ -8,6 +8,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Unique, fields
 from trytond.model.exceptions import AccessError
+from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
@@ -121,3 +122,30 @@ class NoDeleteMixin:
             raise AccessError(gettext(
                     'service_center.msg_no_delete',
                     model=cls.__names__()['model']))
+
+
+class CallMixin(NoDeleteMixin):
+    """A call to an owner, planned, then recorded as done by whoever made
+    it; kept for the evaluation"""
+    __slots__ = ()
+    done_by = fields.Many2One('res.user', "Done by", readonly=True)
+    done_at = fields.Timestamp("Done at", readonly=True)
+    state = fields.Selection([
+            ('pending', "Pending"),
+            ('done', "Done"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._transitions |= {('pending', 'done')}
+        cls._buttons.update({
+                'done': {
+                    'invisible': Eval('state') != 'pending',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'pending'

@@ -18,7 +18,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import MAX_IDS, NoDeleteMixin, insert_rows, now
+from .common import MAX_IDS, CallMixin, insert_rows, now
 
 # The share of a month's closed requests each level calls back again
 SAMPLE_RATES = {'region': 0.5, 'hq': 0.2}
@@ -229,7 +229,7 @@ class CallbackSample(ModelSQL, ModelView):
         return samples
 
 
-class CourtesyCall(NoDeleteMixin, Workflow, ModelSQL, ModelView):
+class CourtesyCall(CallMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Courtesy Call"
     __name__ = 'service_center.courtesy_call'
     _states = {
@@ -250,12 +250,6 @@ class CourtesyCall(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     note = fields.Text(
         "Owner's Remarks", states=_states,
         help="What the owner said: wishes, worries, anything to follow up.")
-    done_by = fields.Many2One('res.user', "Done by", readonly=True)
-    done_at = fields.Timestamp("Done at", readonly=True)
-    state = fields.Selection([
-            ('pending', "Pending"),
-            ('done', "Done"),
-            ], "State", required=True, readonly=True, sort=False)
 
     @classmethod
     def __setup__(cls):
@@ -273,17 +267,6 @@ class CourtesyCall(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                     where=t.state == 'pending'),
                 })
         cls._order = [('month', 'DESC'), ('project', 'ASC'), ('id', 'ASC')]
-        cls._transitions |= {('pending', 'done')}
-        cls._buttons.update({
-                'done': {
-                    'invisible': Eval('state') != 'pending',
-                    'depends': ['state'],
-                    },
-                })
-
-    @classmethod
-    def default_state(cls):
-        return 'pending'
 
     @classmethod
     def default_reached(cls):

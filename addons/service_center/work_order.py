@@ -8,7 +8,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .common import NoDeleteMixin, now, rec_name_bool_op
+from .common import CallMixin, NoDeleteMixin, now, rec_name_bool_op
 from .exceptions import CallbackError, WorkOrderError
 from .request import OPEN_STATES, RESPONSIBILITIES
 
@@ -457,7 +457,7 @@ class WorkOrder(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         Deadline.void(list({o.request for o in orders}), work_orders=orders)
 
 
-class Callback(NoDeleteMixin, Workflow, ModelSQL, ModelView):
+class Callback(CallMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Call-back"
     __name__ = 'service_center.callback'
     request = fields.Many2One(
@@ -517,12 +517,6 @@ class Callback(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         "Contradicts the Centre", readonly=True,
         help="A sampled call-back where the owner did not confirm what the "
         "centre's call-back recorded; it counts against the centre.")
-    done_by = fields.Many2One('res.user', "Done by", readonly=True)
-    done_at = fields.Timestamp("Done at", readonly=True)
-    state = fields.Selection([
-            ('pending', "Pending"),
-            ('done', "Done"),
-            ], "State", readonly=True, required=True, sort=False)
 
     @classmethod
     def __setup__(cls):
@@ -535,21 +529,12 @@ class Callback(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                     where=t.caller_center != Null),
                 })
         cls._order = [('due_at', 'ASC NULLS LAST'), ('id', 'ASC')]
-        cls._transitions |= {('pending', 'done')}
         cls._buttons.update({
                 'unreachable': {
                     'invisible': Eval('state') != 'pending',
                     'depends': ['state'],
                     },
-                'done': {
-                    'invisible': Eval('state') != 'pending',
-                    'depends': ['state'],
-                    },
                 })
-
-    @classmethod
-    def default_state(cls):
-        return 'pending'
 
     @classmethod
     def default_level(cls):
