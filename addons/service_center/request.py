@@ -212,6 +212,8 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                     t, (t.project, Index.Range()),
                     (t.category, Index.Equality()),
                     (t.received_at, Index.Range())),
+                # The evaluation report selects a period's requests
+                Index(t, (t.received_date, Index.Range())),
                 Index(
                     t, (t.state, Index.Equality()),
                     where=t.state.in_(OPEN_STATES + ['resolved'])),
