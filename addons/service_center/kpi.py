@@ -146,6 +146,17 @@ class CenterKPI(ModelSQL, ModelView):
             context.get('to_date') or Context.default_to_date())
 
     @classmethod
+    def requests_domain(cls, center):
+        "The domain of the period's requests counted for the centre"
+        from_date, to_date = cls._period()
+        return [
+            ('center', '=', center.id),
+            ('received_date', '>=', from_date),
+            ('received_date', '<=', to_date),
+            ('state', 'not in', ['draft', 'cancelled']),
+            ]
+
+    @classmethod
     def _request_where(cls, request, center):
         from_date, to_date = cls._period()
         where = ((request.received_date >= from_date)
@@ -282,12 +293,8 @@ class OpenCenterKPIRequests(Wizard):
         pool = Pool()
         KPI = pool.get('service_center.kpi.center')
         from_date, to_date = KPI._period()
-        action['pyson_domain'] = PYSONEncoder().encode([
-                ('center', '=', self.record.center.id),
-                ('received_date', '>=', from_date),
-                ('received_date', '<=', to_date),
-                ('state', 'not in', ['draft', 'cancelled']),
-                ])
+        action['pyson_domain'] = PYSONEncoder().encode(
+            KPI.requests_domain(self.record.center))
         action['name'] += ' - %s (%s - %s)' % (
             self.record.center.rec_name, from_date, to_date)
         return action, {}

@@ -6,6 +6,7 @@ from trytond.report import Report
 from trytond.transaction import Transaction
 
 from .work_calendar import Calendar
+from .work_order import SATISFIED
 
 DATETIME_FORMAT = '%Y-%m-%d %H:%M'
 
@@ -70,11 +71,7 @@ class CenterKPIReport(ServiceReport):
             """The period's requests of the row's centre that need the
             management's eye: escalated to the deputy general manager or
             above, reopened, or not accepted at a call-back"""
-            return Request.search([
-                    ('center', '=', row.center.id),
-                    ('received_date', '>=', from_date),
-                    ('received_date', '<=', to_date),
-                    ('state', 'not in', ['draft', 'cancelled']),
+            return Request.search(KPI.requests_domain(row.center) + [
                     ['OR',
                         ('escalation_level', '>=', 2),
                         ('state', '=', 'reopened'),
@@ -82,9 +79,8 @@ class CenterKPIReport(ServiceReport):
                                 ('state', '=', 'done'),
                                 ['OR',
                                     ('confirmed_closed', '=', False),
-                                    ('satisfaction', 'in', [
-                                            'dissatisfied',
-                                            'very_dissatisfied']),
+                                    ('satisfaction', 'not in',
+                                        list(SATISFIED)),
                                     ],
                                 ]),
                         ],
