@@ -99,23 +99,28 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
                 if d.met_at and d.met_at <= d.due_at]
             figures['%s_rate' % target] = (
                 len(on_time) / len(counted) if counted else None)
-        reached = [c for r in requests for c in r.callbacks
-            if c.state == 'done' and c.reached and c.level == 'center']
-        accepted = [c for c in reached
-            if c.confirmed_closed and c.satisfaction in SATISFIED]
-        figures['callbacks'] = len(reached)
-        figures['satisfied'] = len(accepted)
-        figures['satisfaction_rate'] = len(accepted) / len(reached)
-        figures['reopened'] = len({c.request.id for c in reached
-                if c not in accepted})
-        figures['reopen_rate'] = figures['reopened'] / count
+        def reached(levels):
+            return [c for r in requests for c in r.callbacks
+                if c.state == 'done' and c.reached and c.level in levels]
+
+        def accepted(callback):
+            return (callback.confirmed_closed
+                and callback.satisfaction in SATISFIED)
 
         def satisfaction(levels):
-            reached = [c for r in requests for c in r.callbacks
-                if c.state == 'done' and c.reached and c.level in levels]
-            if reached:
-                return sum(c.confirmed_closed and c.satisfaction in SATISFIED
-                    for c in reached) / len(reached)
+            callbacks = reached(levels)
+            if callbacks:
+                return sum(map(accepted, callbacks)) / len(callbacks)
+
+        centre = reached({'center'})
+        figures['callbacks'] = len(centre)
+        figures['satisfied'] = sum(map(accepted, centre))
+        figures['satisfaction_rate'] = satisfaction({'center'})
+        # Not accepted at any call-back, the centre's or a sample's
+        figures['reopened'] = len({c.request.id
+                for c in reached({'center', 'region', 'hq'})
+                if not accepted(c)})
+        figures['reopen_rate'] = figures['reopened'] / count
         figures['region_satisfaction_rate'] = satisfaction({'region'})
         figures['hq_satisfaction_rate'] = satisfaction({'hq'})
         sampled = satisfaction({'region', 'hq'})
