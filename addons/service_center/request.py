@@ -1,6 +1,6 @@
 # This file is part of the coastal customer service project.
 "The owner's request and its deadlines: the front store's record"
-
+import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -37,6 +37,8 @@ RESPONSIBILITIES = [
     ('undecided', "To Be Decided"),
     ]
 OPEN_STATES = ['registered', 'dispatched', 'reopened']
+# A complaint repeats the owner's complaint of the same category made within
+REPEAT_WINDOW = dt.timedelta(days=90)
 # What the warranty of the part says about who pays
 WARRANTY_BEARER = {
     'under_warranty': 'developer',
@@ -175,6 +177,10 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         'ir.attachment', 'resource', "Photos and Documents")
     alarm = fields.Many2One(
         'service_center.alarm', "Alarm", readonly=True)
+    repeat_of = fields.Many2One(
+        'service_center.request', "Repeat of", readonly=True,
+        help="The same owner's complaint of the same category made in the "
+        "90 days before, which this complaint repeats.")
     one_call = fields.Boolean(
         "Resolved at First Call", readonly=True,
         help="Answered on the spot, without a work order.")
@@ -448,7 +454,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         for name in [
                 'number', 'deadlines', 'escalations', 'work_orders',
                 'callbacks', 'alarm', 'resolved_at', 'closed_at',
-                'cancel_reason', 'sla', 'center']:
+                'cancel_reason', 'sla', 'center', 'repeat_of']:
             default.setdefault(name, None)
         default.setdefault('escalation_level', 0)
         default.setdefault('one_call', False)
@@ -487,6 +493,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                 request.sla = SLA.get(
                     request.kind, request.category, request.priority)
                 request.center = Center.of_project(request.project)
+                request.repeat_of = request._repeated()
                 deadlines.append(Deadline.for_step(
                         request, 'ack', request.received_at))
                 deadlines.append(Deadline.for_step(
@@ -507,6 +514,20 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
             if escalated:
                 Escalation.escalate(
                     escalated, 'hotline_400', level=TOP_LEVEL)
+
+    def _repeated(self):
+        "The owner's earlier complaint that this complaint repeats"
+        if self.kind != 'complaint' or not self.party:
+            return None
+        earlier = self.search([
+                ('party', '=', self.party.id),
+                ('kind', '=', 'complaint'),
+                ('category', '=', self.category),
+                ('received_at', '<', self.received_at),
+                ('received_at', '>=', self.received_at - REPEAT_WINDOW),
+                ('state', 'not in', ['draft', 'cancelled']),
+                ], order=[('received_at', 'DESC')], limit=1)
+        return earlier[0] if earlier else None
 
     def _check_registrable(self):
         if self.caller_phone and not self.party:
