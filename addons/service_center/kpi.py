@@ -2,17 +2,20 @@
 """The evaluation figures of each customer centre over a period, counted in
 SQL from what was recorded (registrations, deadlines met or missed,
 escalations, call-backs), never from what a department declares"""
+from dateutil.relativedelta import relativedelta
 from sql import Cast, Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce, NullIf
 
-from trytond.model import ModelSQL, ModelView, fields
+from trytond.i18n import gettext
+from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import StateAction, Wizard
 
 from .common import REQUEST_KINDS, now
+from .request import RESPONSIBILITIES
 from .work_order import SATISFIED
 
 # The targets whose on-time rate the report shows
@@ -32,40 +35,138 @@ def _count_if(condition):
     return Sum(Case((condition, 1), else_=0))
 
 
+def _money(expression):
+    "The expression as an amount, whatever the back-end stores"
+    return Cast(expression, 'NUMERIC')
+
+
+PERIODS = [
+    ('month', "Month"),
+    ('fortnight', "Fortnight"),
+    ('custom', "Custom Dates"),
+    ]
+COST_BEARERS = [b for b, _ in RESPONSIBILITIES]
+# The weights of the department score when nothing is configured
+SCORE_WEIGHTS = {
+    'ack': 20,
+    'contact': 20,
+    'onsite': 20,
+    'satisfaction': 30,
+    'no_reopen': 10,
+    }
+
+
+def period_bounds(period, date):
+    """The first and last day of the month or of the fortnight (1st-15th,
+    16th-end of month) holding the date"""
+    first = date.replace(day=1)
+    last = first + relativedelta(months=1, days=-1)
+    if period == 'fortnight':
+        if date.day <= 15:
+            return first, first.replace(day=15)
+        return first.replace(day=16), last
+    return first, last
+
+
 class KPIContext(ModelView):
     __string__ = "Evaluation Context"
     __name__ = 'service_center.kpi.context'
 
+    period = fields.Selection(PERIODS, "Period", required=True)
+    date = fields.Date(
+        "Day in Period",
+        states={
+            'invisible': Eval('period') == 'custom',
+            'required': Eval('period') != 'custom',
+            },
+        help="Any day of the month or fortnight to report.")
     from_date = fields.Date(
         "From Date", required=True,
         domain=[
             If(Eval('to_date'), ('from_date', '<=', Eval('to_date')), ()),
-            ])
+            ],
+        states={
+            'readonly': Eval('period') != 'custom',
+            })
     to_date = fields.Date(
         "To Date", required=True,
         domain=[
             If(Eval('from_date'), ('to_date', '>=', Eval('from_date')), ()),
-            ])
+            ],
+        states={
+            'readonly': Eval('period') != 'custom',
+            })
     region = fields.Many2One('service_center.region', "Region")
 
     @classmethod
+    def default_period(cls):
+        return 'month'
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
     def default_from_date(cls):
-        return Pool().get('ir.date').today().replace(day=1)
+        return period_bounds('month', cls.default_date())[0]
 
     @classmethod
     def default_to_date(cls):
-        return Pool().get('ir.date').today()
+        return period_bounds('month', cls.default_date())[1]
+
+    @fields.depends('period', 'date')
+    def on_change_period(self):
+        if self.period != 'custom' and self.date:
+            self.from_date, self.to_date = period_bounds(
+                self.period, self.date)
+
+    @fields.depends(methods=['on_change_period'])
+    def on_change_date(self):
+        self.on_change_period()
 
 
-class CenterKPI(ModelSQL, ModelView):
-    __string__ = "Customer Centre Evaluation"
-    __name__ = 'service_center.kpi.center'
+def context_period():
+    "The period of the report's context, by default the current month"
+    Context = Pool().get('service_center.kpi.context')
+    context = Transaction().context
+    period, date = context.get('period'), context.get('date')
+    if period in {'month', 'fortnight'} and date:
+        return period_bounds(period, date)
+    return (
+        context.get('from_date') or Context.default_from_date(),
+        context.get('to_date') or Context.default_to_date())
 
-    center = fields.Many2One(
-        'service_center.center', "Customer Centre", required=True,
-        readonly=True)
-    region = fields.Many2One(
-        'service_center.region', "Region", readonly=True)
+
+def period_requests_domain():
+    "The domain of the requests of the context's period and region"
+    from_date, to_date = context_period()
+    domain = [
+        ('received_date', '>=', from_date),
+        ('received_date', '<=', to_date),
+        ('state', 'not in', ['draft', 'cancelled']),
+        ]
+    region = Transaction().context.get('region')
+    if region:
+        domain.append(('center.region', '=', region))
+    return domain
+
+
+def period_requests_where(request, center):
+    "The same as period_requests_domain, in SQL"
+    from_date, to_date = context_period()
+    where = ((request.received_date >= from_date)
+        & (request.received_date <= to_date)
+        & ~request.state.in_(['draft', 'cancelled']))
+    region = Transaction().context.get('region')
+    if region:
+        where &= center.region == region
+    return where
+
+
+class KPIMixin:
+    """The evaluation figures of the requests received in the period,
+    grouped by the keys of the report"""
+    __slots__ = ()
     requests = fields.Integer(
         "Requests", readonly=True,
         help="Registered in the period, cancelled ones left out.")
@@ -106,6 +207,13 @@ class CenterKPI(ModelSQL, ModelView):
     suggestion = fields.Integer("Suggestions", readonly=True)
     repair = fields.Integer("Repair Requests", readonly=True)
     praise = fields.Integer("Praises", readonly=True)
+    repeat_complaints = fields.Integer(
+        "Repeat Complaints", readonly=True,
+        help="Complaints of an owner who complained of the same category "
+        "in the 90 days before.")
+    repeat_complaint_rate = fields.Float(
+        "Repeat-Complaint Rate", digits=(1, 4), readonly=True,
+        help="Repeat complaints out of the complaints.")
     level1_rate = fields.Float(
         "Escalated to Department Head", digits=(1, 4), readonly=True,
         help="Share of the requests that rose at least to this level.")
@@ -128,44 +236,59 @@ class CenterKPI(ModelSQL, ModelView):
         "Resolved on Time", digits=(1, 4), readonly=True)
     callback_rate = fields.Float(
         "Called Back on Time", digits=(1, 4), readonly=True)
+    undispatched = fields.Integer(
+        "Never Dispatched", readonly=True,
+        help="Requests still waiting for a work order after their "
+        "acknowledgement deadline.")
+    uncalled = fields.Integer(
+        "Never Called Back", readonly=True,
+        help="Resolved requests whose call-back deadline passed without "
+        "reaching the owner.")
+    omission_rate = fields.Float(
+        "Omission Rate", digits=(1, 4), readonly=True,
+        help="Requests never dispatched or never called back, out of the "
+        "requests.")
+    undecided_alarms = fields.Integer(
+        "Alarms Without Decision", readonly=True,
+        help="Same-problem alarms of the period's requests on which the "
+        "leadership group has not decided yet.")
+    cost_developer = fields.Numeric(
+        "Cost Borne by Developer", digits=(16, 2), readonly=True)
+    cost_contractor = fields.Numeric(
+        "Cost Borne by Contractor", digits=(16, 2), readonly=True)
+    cost_property = fields.Numeric(
+        "Cost Borne by Property Company", digits=(16, 2), readonly=True)
+    cost_owner = fields.Numeric(
+        "Cost Borne by Owner", digits=(16, 2), readonly=True)
+    cost_undecided = fields.Numeric(
+        "Cost Not Yet Assigned", digits=(16, 2), readonly=True)
+    cost = fields.Numeric(
+        "Total Cost", digits=(16, 2), readonly=True,
+        help="The cost of the work orders, cancelled ones left out.")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        # Whoever may see the centre sees its figures
-        cls.__access__.add('center')
         cls._order = [('requests', 'DESC'), ('id', 'ASC')]
 
     @classmethod
     def _period(cls):
-        "The period of the context, by default the context model's"
-        Context = Pool().get('service_center.kpi.context')
-        context = Transaction().context
-        return (
-            context.get('from_date') or Context.default_from_date(),
-            context.get('to_date') or Context.default_to_date())
+        return context_period()
 
     @classmethod
-    def requests_domain(cls, center):
-        "The domain of the period's requests counted for the centre"
-        from_date, to_date = cls._period()
-        return [
-            ('center', '=', center.id),
-            ('received_date', '>=', from_date),
-            ('received_date', '<=', to_date),
-            ('state', 'not in', ['draft', 'cancelled']),
-            ]
+    def _keys(cls, request, center):
+        """The (name, expression) of the columns the figures are grouped
+        by; the first is the row's id"""
+        raise NotImplementedError
+
+    @classmethod
+    def requests_domain(cls, record):
+        "The domain of the period's requests counted in the record's row"
+        return period_requests_domain()
 
     @classmethod
     def _request_where(cls, request, center):
-        from_date, to_date = cls._period()
-        where = ((request.received_date >= from_date)
-            & (request.received_date <= to_date)
-            & ~request.state.in_(['draft', 'cancelled']))
-        region = Transaction().context.get('region')
-        if region:
-            where &= center.region == region
-        return where
+        return period_requests_where(request, center)
 
     @classmethod
     def table_query(cls):
@@ -174,19 +297,29 @@ class CenterKPI(ModelSQL, ModelView):
         Center = pool.get('service_center.center')
         Deadline = pool.get('service_center.request.deadline')
         Callback = pool.get('service_center.callback')
+        WorkOrder = pool.get('service_center.work_order')
+        Alarm = pool.get('service_center.alarm')
         request = Request.__table__()
         center = Center.__table__()
         deadline = Deadline.__table__()
         callback = Callback.__table__()
+        order = WorkOrder.__table__()
+        alarm = Alarm.__table__()
         at = now()
 
         requests = request.join(
             center, condition=request.center == center.id)
         where = cls._request_where(request, center)
+        keys = cls._keys(request, center)
+        # A constant key groups every row into one
+        group_by = [k for _, k in keys if not isinstance(k, Literal)]
+        key_columns = [k.as_(n) for n, k in keys]
         columns = [
-            request.center.as_('center'),
             Count(request.id).as_('requests'),
             _count_if(request.one_call == Literal(True)).as_('one_call'),
+            _count_if(request.repeat_of != Null).as_('repeat_complaints'),
+            Count(Case((alarm.state.in_(['open', 'meeting']), alarm.id)),
+                distinct=True).as_('undecided_alarms'),
             ]
         columns += [_count_if(request.kind == kind).as_(kind)
             for kind, _ in REQUEST_KINDS]
@@ -194,15 +327,17 @@ class CenterKPI(ModelSQL, ModelView):
             _count_if(request.escalation_level >= level).as_(
                 'level%d' % level)
             for level in KPI_LEVELS]
-        by_request = requests.select(
-            *columns, where=where, group_by=[request.center])
+        by_request = requests.join(
+            alarm, 'LEFT', condition=request.alarm == alarm.id).select(
+            *key_columns, *columns, where=where, group_by=group_by)
 
         # A deadline counts once decided: met, or past due
+        pending = (deadline.state != 'void') & (deadline.met_at == Null)
         counted = (deadline.state != 'void') & (
             (deadline.met_at != Null) | (deadline.due_at < at))
         on_time = (deadline.met_at != Null) & (
             deadline.met_at <= deadline.due_at)
-        columns = [request.center.as_('center')]
+        columns = [key_columns[0]]
         for target in KPI_TARGETS:
             columns.append(_count_if(
                     counted & (deadline.target == target)).as_(
@@ -210,14 +345,25 @@ class CenterKPI(ModelSQL, ModelView):
             columns.append(_count_if(
                     on_time & (deadline.target == target)).as_(
                     '%s_on_time' % target))
+        undispatched = (pending & (deadline.due_at < at)
+            & (deadline.target == 'ack') & (deadline.work_order == Null)
+            & (request.state == 'registered'))
+        uncalled = (pending & (deadline.due_at < at)
+            & (deadline.target == 'callback'))
+        columns += [
+            Count(Case((undispatched, request.id)), distinct=True).as_(
+                'undispatched'),
+            Count(Case((uncalled, request.id)), distinct=True).as_(
+                'uncalled'),
+            ]
         by_deadline = requests.join(
             deadline, condition=deadline.request == request.id).select(
-            *columns, where=where, group_by=[request.center])
+            *columns, where=where, group_by=group_by)
 
         done = (callback.state == 'done') & callback.reached
         accepted = callback.confirmed_closed & callback.satisfaction.in_(
             list(SATISFIED))
-        columns = [request.center.as_('center')]
+        columns = [key_columns[0]]
         for level in CALLBACK_LEVELS:
             columns.append(_count_if(done & (callback.level == level)).as_(
                     '%s_reached' % level))
@@ -231,14 +377,24 @@ class CenterKPI(ModelSQL, ModelView):
                 distinct=True).as_('reopened'),
             _count_if(callback.contradicts == Literal(True)).as_(
                 'contradicted'),
-            where=where, group_by=[request.center])
+            where=where, group_by=group_by)
 
-        query = (center
-            .join(by_request, condition=by_request.center == center.id)
+        columns = [key_columns[0]]
+        columns += [Sum(Case((order.cost_bearer == bearer, order.cost),
+                    else_=0)).as_('cost_%s' % bearer)
+            for bearer in COST_BEARERS]
+        by_order = requests.join(
+            order, condition=order.request == request.id).select(
+            *columns, Sum(order.cost).as_('cost'),
+            where=where & (order.state != 'cancelled'), group_by=group_by)
+
+        query = (by_request
             .join(by_deadline, 'LEFT',
-                condition=by_deadline.center == center.id)
+                condition=by_deadline.id == by_request.id)
             .join(by_callback, 'LEFT',
-                condition=by_callback.center == center.id))
+                condition=by_callback.id == by_request.id)
+            .join(by_order, 'LEFT',
+                condition=by_order.id == by_request.id))
         reached, satisfied = {}, {}
         for level in CALLBACK_LEVELS:
             reached[level] = Coalesce(
@@ -247,10 +403,10 @@ class CenterKPI(ModelSQL, ModelView):
                 getattr(by_callback, '%s_satisfied' % level), 0)
         reopened = Coalesce(by_callback.reopened, 0)
         satisfaction_rate = _rate(satisfied['center'], reached['center'])
-        columns = [
-            center.id.as_('id'),
-            center.id.as_('center'),
-            center.region.as_('region'),
+        omitted = (Coalesce(by_deadline.undispatched, 0)
+            + Coalesce(by_deadline.uncalled, 0))
+        columns = [getattr(by_request, n).as_(n) for n, _ in keys]
+        columns += [
             by_request.requests.as_('requests'),
             by_request.one_call.as_('one_call'),
             _rate(by_request.one_call, by_request.requests).as_(
@@ -269,6 +425,13 @@ class CenterKPI(ModelSQL, ModelView):
                     reached['region'] + reached['hq'])).as_(
                 'satisfaction_gap'),
             Coalesce(by_callback.contradicted, 0).as_('contradicted'),
+            by_request.repeat_complaints.as_('repeat_complaints'),
+            _rate(by_request.repeat_complaints, by_request.complaint).as_(
+                'repeat_complaint_rate'),
+            Coalesce(by_deadline.undispatched, 0).as_('undispatched'),
+            Coalesce(by_deadline.uncalled, 0).as_('uncalled'),
+            _rate(omitted, by_request.requests).as_('omission_rate'),
+            by_request.undecided_alarms.as_('undecided_alarms'),
             ]
         columns += [getattr(by_request, kind).as_(kind)
             for kind, _ in REQUEST_KINDS]
@@ -280,21 +443,320 @@ class CenterKPI(ModelSQL, ModelView):
                     getattr(by_deadline, '%s_on_time' % target),
                     getattr(by_deadline, '%s_counted' % target)).as_(
                     '%s_rate' % target))
-        return query.select(*columns)
+        for name in ['cost_%s' % b for b in COST_BEARERS] + ['cost']:
+            columns.append(_money(
+                    Coalesce(getattr(by_order, name), 0)).as_(name))
+        return query.select(*columns,
+            where=by_request.requests > 0)
 
 
-class OpenCenterKPIRequests(Wizard):
+class CenterKPI(KPIMixin, ModelSQL, ModelView):
+    __string__ = "Customer Centre Evaluation"
+    __name__ = 'service_center.kpi.center'
+
+    center = fields.Many2One(
+        'service_center.center', "Customer Centre", required=True,
+        readonly=True)
+    region = fields.Many2One(
+        'service_center.region', "Region", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Whoever may see the centre sees its figures
+        cls.__access__.add('center')
+
+    @classmethod
+    def _keys(cls, request, center):
+        return [
+            ('id', request.center),
+            ('center', request.center),
+            ('region', center.region),
+            ]
+
+    def get_rec_name(self, name):
+        return self.center.rec_name
+
+    @classmethod
+    def requests_domain(cls, record):
+        return super().requests_domain(record) + [
+            ('center', '=', record.center.id),
+            ]
+
+
+class RegionKPI(KPIMixin, ModelSQL, ModelView):
+    __string__ = "Region Evaluation"
+    __name__ = 'service_center.kpi.region'
+
+    region = fields.Many2One(
+        'service_center.region', "Region", required=True, readonly=True)
+
+    @classmethod
+    def _keys(cls, request, center):
+        return [
+            ('id', center.region),
+            ('region', center.region),
+            ]
+
+    def get_rec_name(self, name):
+        return self.region.rec_name
+
+    @classmethod
+    def requests_domain(cls, record):
+        return super().requests_domain(record) + [
+            ('center.region', '=', record.region.id),
+            ]
+
+
+class GroupKPI(KPIMixin, ModelSQL, ModelView):
+    __string__ = "Group Evaluation"
+    __name__ = 'service_center.kpi.group'
+
+    @classmethod
+    def _keys(cls, request, center):
+        return [('id', Literal(1))]
+
+    def get_rec_name(self, name):
+        return gettext('service_center.msg_kpi_group')
+
+
+class KPIConfiguration(ModelSingleton, ModelSQL, ModelView):
+    __string__ = "Evaluation Configuration"
+    __name__ = 'service_center.kpi.configuration'
+
+    score_weight_ack = fields.Integer(
+        "Weight of Acknowledgement on Time", required=True,
+        domain=[('score_weight_ack', '>=', 0)])
+    score_weight_contact = fields.Integer(
+        "Weight of Owner Contacted on Time", required=True,
+        domain=[('score_weight_contact', '>=', 0)])
+    score_weight_onsite = fields.Integer(
+        "Weight of On Site on Time", required=True,
+        domain=[('score_weight_onsite', '>=', 0)])
+    score_weight_satisfaction = fields.Integer(
+        "Weight of Satisfaction", required=True,
+        domain=[('score_weight_satisfaction', '>=', 0)])
+    score_weight_no_reopen = fields.Integer(
+        "Weight of Fixed the First Time", required=True,
+        domain=[('score_weight_no_reopen', '>=', 0)],
+        help="Weighs the share of the department's requests that were "
+        "not reopened.")
+
+    @classmethod
+    def default_score_weight_ack(cls):
+        return SCORE_WEIGHTS['ack']
+
+    @classmethod
+    def default_score_weight_contact(cls):
+        return SCORE_WEIGHTS['contact']
+
+    @classmethod
+    def default_score_weight_onsite(cls):
+        return SCORE_WEIGHTS['onsite']
+
+    @classmethod
+    def default_score_weight_satisfaction(cls):
+        return SCORE_WEIGHTS['satisfaction']
+
+    @classmethod
+    def default_score_weight_no_reopen(cls):
+        return SCORE_WEIGHTS['no_reopen']
+
+    def weights(self):
+        "The weight of each rate of the score"
+        return {name: getattr(self, 'score_weight_%s' % name)
+            for name in SCORE_WEIGHTS}
+
+
+class DepartmentKPI(ModelSQL, ModelView):
+    __string__ = "Department Evaluation"
+    __name__ = 'service_center.kpi.department'
+
+    department = fields.Many2One(
+        'service_center.department', "Department", required=True,
+        readonly=True)
+    region = fields.Many2One(
+        'service_center.region', "Region", readonly=True)
+    work_orders = fields.Integer(
+        "Work Orders", readonly=True,
+        help="Dispatched to the department for the period's requests, "
+        "cancelled ones left out.")
+    done = fields.Integer("Done", readonly=True)
+    disputed = fields.Integer(
+        "Disputed", readonly=True,
+        help="Work orders the department disputed.")
+    upheld = fields.Integer(
+        "Disputes Rejected", readonly=True,
+        help="Disputes on which the leadership group upheld the dispatch.")
+    ack_rate = fields.Float(
+        "Acknowledged on Time", digits=(1, 4), readonly=True)
+    contact_rate = fields.Float(
+        "Owner Contacted on Time", digits=(1, 4), readonly=True)
+    onsite_rate = fields.Float("On Site on Time", digits=(1, 4), readonly=True)
+    callbacks = fields.Integer(
+        "Owners Reached at Call-back", readonly=True)
+    satisfaction_rate = fields.Float(
+        "Satisfaction Rate", digits=(1, 4), readonly=True,
+        help="From the centre's call-backs of the requests the department "
+        "worked on.")
+    reopened = fields.Integer("Reopened", readonly=True)
+    reopen_rate = fields.Float("Reopen Rate", digits=(1, 4), readonly=True)
+    cost = fields.Numeric("Cost", digits=(16, 2), readonly=True)
+    score = fields.Float(
+        "Score", digits=(3, 1), readonly=True,
+        help="Out of 100: the rates of the department weighted as the "
+        "evaluation configuration says; a rate with nothing to count "
+        "is left out.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('score', 'DESC NULLS LAST'), ('id', 'ASC')]
+
+    def get_rec_name(self, name):
+        return self.department.rec_name
+
+    @classmethod
+    def requests_domain(cls, record):
+        return period_requests_domain() + [
+            ('work_orders', 'where', [
+                    ('department', '=', record.department.id),
+                    ('state', '!=', 'cancelled'),
+                    ]),
+            ]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Request = pool.get('service_center.request')
+        Center = pool.get('service_center.center')
+        Department = pool.get('service_center.department')
+        Deadline = pool.get('service_center.request.deadline')
+        Callback = pool.get('service_center.callback')
+        WorkOrder = pool.get('service_center.work_order')
+        Configuration = pool.get('service_center.kpi.configuration')
+        request = Request.__table__()
+        center = Center.__table__()
+        department = Department.__table__()
+        deadline = Deadline.__table__()
+        callback = Callback.__table__()
+        order = WorkOrder.__table__()
+        handled = WorkOrder.__table__()
+        at = now()
+
+        orders = (request
+            .join(center, condition=request.center == center.id)
+            .join(order, condition=order.request == request.id))
+        where = (period_requests_where(request, center)
+            & (order.state != 'cancelled'))
+        by_order = orders.select(
+            order.department.as_('id'),
+            Count(order.id).as_('work_orders'),
+            _count_if(order.state == 'done').as_('done'),
+            _count_if((order.state == 'disputed')
+                | (order.decision != Null)).as_('disputed'),
+            _count_if(order.decision == 'uphold').as_('upheld'),
+            Sum(_money(order.cost)).as_('cost'),
+            where=where, group_by=[order.department])
+
+        counted = (deadline.state != 'void') & (
+            (deadline.met_at != Null) | (deadline.due_at < at))
+        on_time = (deadline.met_at != Null) & (
+            deadline.met_at <= deadline.due_at)
+        columns = [order.department.as_('id')]
+        for target in ['ack', 'contact', 'onsite']:
+            columns.append(_count_if(
+                    counted & (deadline.target == target)).as_(
+                    '%s_counted' % target))
+            columns.append(_count_if(
+                    on_time & (deadline.target == target)).as_(
+                    '%s_on_time' % target))
+        by_deadline = orders.join(
+            deadline, condition=deadline.work_order == order.id).select(
+            *columns, where=where, group_by=[order.department])
+
+        # Each request once per department, however many work orders
+        pairs = handled.select(
+            handled.request, handled.department,
+            where=handled.state != 'cancelled',
+            group_by=[handled.request, handled.department])
+        done = ((callback.state == 'done') & callback.reached
+            & (callback.level == 'center'))
+        accepted = callback.confirmed_closed & callback.satisfaction.in_(
+            list(SATISFIED))
+        by_callback = (request
+            .join(center, condition=request.center == center.id)
+            .join(pairs, condition=pairs.request == request.id)
+            .join(callback, condition=callback.request == request.id)
+            .select(
+                pairs.department.as_('id'),
+                Count(Case((done, callback.id)), distinct=True).as_(
+                    'reached'),
+                Count(Case((done & accepted, callback.id)),
+                    distinct=True).as_('satisfied'),
+                Count(Case((done & ~accepted, callback.request)),
+                    distinct=True).as_('reopened'),
+                Count(Case((done, callback.request)), distinct=True).as_(
+                    'called'),
+                where=period_requests_where(request, center),
+                group_by=[pairs.department]))
+
+        reached = Coalesce(by_callback.reached, 0)
+        reopened = Coalesce(by_callback.reopened, 0)
+        rates = {
+            'ack': _rate(by_deadline.ack_on_time, by_deadline.ack_counted),
+            'contact': _rate(
+                by_deadline.contact_on_time, by_deadline.contact_counted),
+            'onsite': _rate(
+                by_deadline.onsite_on_time, by_deadline.onsite_counted),
+            'satisfaction': _rate(
+                Coalesce(by_callback.satisfied, 0), reached),
+            'no_reopen': Literal(1.0) - _rate(
+                reopened, by_callback.called),
+            }
+        weights = Configuration(1).weights()
+        weighted = sum(
+            (Coalesce(rate * weights[name], 0)
+                for name, rate in rates.items()), Literal(0.0))
+        weight = sum(
+            (Case((rate != Null, weights[name]), else_=0)
+                for name, rate in rates.items()), Literal(0))
+        query = (by_order
+            .join(department, condition=department.id == by_order.id)
+            .join(by_deadline, 'LEFT',
+                condition=by_deadline.id == by_order.id)
+            .join(by_callback, 'LEFT',
+                condition=by_callback.id == by_order.id))
+        return query.select(
+            by_order.id.as_('id'),
+            by_order.id.as_('department'),
+            department.region.as_('region'),
+            by_order.work_orders.as_('work_orders'),
+            by_order.done.as_('done'),
+            by_order.disputed.as_('disputed'),
+            by_order.upheld.as_('upheld'),
+            rates['ack'].as_('ack_rate'),
+            rates['contact'].as_('contact_rate'),
+            rates['onsite'].as_('onsite_rate'),
+            reached.as_('callbacks'),
+            rates['satisfaction'].as_('satisfaction_rate'),
+            reopened.as_('reopened'),
+            _rate(reopened, by_order.work_orders).as_('reopen_rate'),
+            _money(Coalesce(by_order.cost, 0)).as_('cost'),
+            (Literal(100.0) * weighted / NullIf(weight, 0)).as_('score'),
+            )
+
+
+class OpenKPIRequests(Wizard):
     __string__ = "Open Evaluated Requests"
-    __name__ = 'service_center.kpi.center.open_requests'
+    __name__ = 'service_center.kpi.open_requests'
     start_state = 'open_'
     open_ = StateAction('service_center.act_request_form')
 
     def do_open_(self, action):
-        pool = Pool()
-        KPI = pool.get('service_center.kpi.center')
-        from_date, to_date = KPI._period()
+        from_date, to_date = context_period()
         action['pyson_domain'] = PYSONEncoder().encode(
-            KPI.requests_domain(self.record.center))
+            self.record.requests_domain(self.record))
         action['name'] += ' - %s (%s - %s)' % (
-            self.record.center.rec_name, from_date, to_date)
+            self.record.rec_name, from_date, to_date)
         return action, {}

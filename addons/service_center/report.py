@@ -71,7 +71,7 @@ class CenterKPIReport(ServiceReport):
             """The period's requests of the row's centre that need the
             management's eye: escalated to the deputy general manager or
             above, reopened, or not accepted at a call-back"""
-            return Request.search(KPI.requests_domain(row.center) + [
+            return Request.search(KPI.requests_domain(row) + [
                     ['OR',
                         ('escalation_level', '>=', 2),
                         ('state', '=', 'reopened'),

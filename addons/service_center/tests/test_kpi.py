@@ -3,6 +3,7 @@
 from the recorded requests, deadlines and call-backs"""
 import contextlib
 import datetime as dt
+from decimal import Decimal
 from unittest import mock
 
 from trytond.modules.company.tests import create_company, set_company
@@ -129,7 +130,41 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
             if sampled is not None else None)
         figures['contradicted'] = sum(
             bool(c.contradicts) for r in requests for c in r.callbacks)
+
+        complaints = [r for r in requests if r.kind == 'complaint']
+        figures['repeat_complaints'] = sum(bool(r.repeat_of) for r in requests)
+        figures['repeat_complaint_rate'] = (
+            figures['repeat_complaints'] / len(complaints)
+            if complaints else None)
+
+        def missed(request, target, own):
+            return any(d.target == target and d.state != 'void'
+                and not d.met_at and d.due_at < at
+                and not (own and d.work_order) for d in request.deadlines)
+        figures['undispatched'] = sum(
+            r.state == 'registered' and missed(r, 'ack', True)
+            for r in requests)
+        figures['uncalled'] = sum(
+            missed(r, 'callback', False) for r in requests)
+        figures['omission_rate'] = (
+            figures['undispatched'] + figures['uncalled']) / count
+        figures['undecided_alarms'] = len({r.alarm.id for r in requests
+                if r.alarm and r.alarm.state in {'open', 'meeting'}})
+        orders = [w for r in requests for w in r.work_orders
+            if w.state != 'cancelled']
+        for bearer in kpi.COST_BEARERS:
+            figures['cost_%s' % bearer] = sum(w.cost or 0 for w in orders
+                if w.cost_bearer == bearer)
+        figures['cost'] = sum(w.cost or 0 for w in orders)
         return figures
+
+    def _assert_figures(self, row, expected):
+        for name, value in expected.items():
+            with self.subTest(name=name):
+                if isinstance(value, float):
+                    self.assertAlmostEqual(getattr(row, name), value)
+                else:
+                    self.assertEqual(getattr(row, name), value)
 
     @with_transaction()
     def test_month_figures(self):
@@ -146,12 +181,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
                 row, = KPI.search([])
                 expected = self._by_hand(requests, at)
             self.assertEqual(row.center, center)
-            for name, value in expected.items():
-                with self.subTest(name=name):
-                    if isinstance(value, float):
-                        self.assertAlmostEqual(getattr(row, name), value)
-                    else:
-                        self.assertEqual(getattr(row, name), value)
+            self._assert_figures(row, expected)
             # What the story above says, so the hand count is checked too
             self.assertEqual(row.requests, 4)
             self.assertEqual(row.one_call, 2)
@@ -161,6 +191,9 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
             self.assertAlmostEqual(row.satisfaction_rate, 0.5)
             self.assertAlmostEqual(row.level4_rate, 0.25)
             self.assertAlmostEqual(row.ack_rate, 0.5)
+            # The waiting request and the hotline enquiry were never sent on
+            self.assertEqual((row.undispatched, row.uncalled), (2, 0))
+            self.assertAlmostEqual(row.omission_rate, 0.5)
 
             with report_clock(at), Transaction().set_context(
                     from_date=dt.date(2026, 11, 1),
@@ -174,7 +207,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
         KPI = pool.get('service_center.kpi.center')
         Request = pool.get('service_center.request')
         OpenRequests = pool.get(
-            'service_center.kpi.center.open_requests', type='wizard')
+            'service_center.kpi.open_requests', type='wizard')
         company = create_company()
         with set_company(company):
             requests = self._month(company)
@@ -241,3 +274,172 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
                     with self.subTest(user=user):
                         self.assertEqual(centers, sorted(
                                 c.id for c in expected or [home, away]))
+
+    @with_transaction()
+    def test_repeats_costs_and_departments(self):
+        """Repeat complaints, costs and department scores come from the
+        records; region, group and fortnight show the same requests"""
+        pool = Pool()
+        Request = pool.get('service_center.request')
+        WorkOrder = pool.get('service_center.work_order')
+        Callback = pool.get('service_center.callback')
+        Department = pool.get('service_center.department')
+        Configuration = pool.get('service_center.kpi.configuration')
+        CenterKPI = pool.get('service_center.kpi.center')
+        RegionKPI = pool.get('service_center.kpi.region')
+        GroupKPI = pool.get('service_center.kpi.group')
+        DepartmentKPI = pool.get('service_center.kpi.department')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, engineering = self._register(company)
+            upkeep, = Department.create([{
+                        'name': "Upkeep", 'kind': 'property_maintenance',
+                        'region': engineering.region.id,
+                        'responsible': people['hank'].id}])
+
+            def complain(owner, category, days_before=0):
+                with report_clock(FRIDAY - dt.timedelta(days=days_before)):
+                    return self._request(
+                        units[owners.index(owner)], owner,
+                        kind='complaint', category=category)
+            complain(owners[1], 'opinion', days_before=20)
+            complain(owners[2], 'opinion', days_before=100)
+            repeated = complain(owners[1], 'opinion')
+            other = complain(owners[1], 'property_service')
+            late = complain(owners[2], 'opinion')
+            self.assertEqual(repeated.repeat_of.party, owners[1])
+            self.assertIsNone(other.repeat_of)
+            self.assertIsNone(late.repeat_of)
+
+            def work(request, department, cost, bearer, minutes):
+                "Dispatch at once, acknowledge and agree the visit late"
+                order, = WorkOrder.create([{
+                            'request': request.id,
+                            'department': department.id,
+                            'responsible': department.responsible.id,
+                            'cost': cost, 'cost_bearer': bearer}])
+                Request.dispatch([request])
+                with report_clock(FRIDAY + dt.timedelta(minutes=minutes)):
+                    WorkOrder.acknowledge([order])
+                    order.visit_planned_at = FRIDAY + dt.timedelta(hours=2)
+                    order.save()
+                    WorkOrder.plan([order])
+                with report_clock(FRIDAY + dt.timedelta(hours=2)):
+                    WorkOrder.arrive([order])
+                    order.signed_by = "Owner"
+                    order.signature = b'signature'
+                    order.save()
+                    WorkOrder.do([order])
+                return order
+
+            with report_clock(FRIDAY):
+                leak = self._request(units[0], owners[0])
+                fixed = work(leak, engineering, Decimal('120'),
+                    'developer', 5)
+                work(repeated, upkeep, Decimal('50'), 'owner', 30)
+            with report_clock(FRIDAY + dt.timedelta(hours=5)):
+                for request, satisfaction in [
+                        (leak, 'satisfied'), (repeated, 'dissatisfied')]:
+                    callback, = Request(request.id).callbacks
+                    callback.reached = True
+                    callback.confirmed_closed = True
+                    callback.satisfaction = satisfaction
+                    callback.save()
+                    Callback.done([callback])
+
+            october = [leak, repeated, other, late]
+            with report_clock(LATER), Transaction().set_context(OCTOBER):
+                expected = self._by_hand(october, LATER)
+                row, = CenterKPI.search([])
+                self._assert_figures(row, expected)
+                self.assertEqual(row.repeat_complaints, 1)
+                self.assertAlmostEqual(row.repeat_complaint_rate, 1 / 3)
+                self.assertEqual(
+                    (row.cost_developer, row.cost_owner, row.cost),
+                    (Decimal('120'), Decimal('50'), Decimal('170')))
+                # The same requests, seen as the region and the group
+                for Scope in [RegionKPI, GroupKPI]:
+                    scope, = Scope.search([])
+                    with self.subTest(scope=Scope.__name__):
+                        self._assert_figures(scope, expected)
+
+                rows = {r.department: r for r in DepartmentKPI.search([])}
+                self.assertEqual(set(rows), {engineering, upkeep})
+                for department, satisfied in [
+                        (engineering, 1.0), (upkeep, 0.0)]:
+                    row = rows[department]
+                    orders = WorkOrder.search(
+                        [('department', '=', department.id)])
+                    rates = self._department_rates(orders, LATER)
+                    rates['satisfaction'] = satisfied
+                    rates['no_reopen'] = satisfied
+                    with self.subTest(department=department.name):
+                        self.assertEqual(
+                            (row.work_orders, row.done), (1, 1))
+                        self.assertEqual(row.cost, orders[0].cost)
+                        self.assertAlmostEqual(row.ack_rate, rates['ack'])
+                        self.assertAlmostEqual(
+                            row.contact_rate, rates['contact'])
+                        self.assertAlmostEqual(
+                            row.score, self._score(rates, kpi.SCORE_WEIGHTS))
+                # On time in every step and satisfied: full marks
+                self.assertAlmostEqual(rows[engineering].score, 100)
+                self.assertAlmostEqual(rows[upkeep].ack_rate, 0)
+
+                # Only satisfaction counts now
+                config = Configuration(1)
+                for name in kpi.SCORE_WEIGHTS:
+                    setattr(config, 'score_weight_%s' % name, 0)
+                config.score_weight_satisfaction = 1
+                config.save()
+                scores = {r.department: r.score
+                    for r in DepartmentKPI.search([])}
+                self.assertEqual(scores, {engineering: 100, upkeep: 0})
+
+                with Transaction().set_context(
+                        active_model=DepartmentKPI.__name__,
+                        active_id=rows[engineering].id):
+                    domain = DepartmentKPI.requests_domain(
+                        rows[engineering])
+                self.assertEqual(Request.search(domain), [leak])
+                self.assertEqual(fixed.request, leak)
+
+            # The requests are all in the first fortnight of October
+            for day, count in [(9, 1), (15, 1), (16, 0), (31, 0)]:
+                with report_clock(LATER), Transaction().set_context(
+                        period='fortnight', date=dt.date(2026, 10, day)):
+                    with self.subTest(day=day):
+                        self.assertEqual(len(CenterKPI.search([])), count)
+
+    def _department_rates(self, orders, at):
+        "The on-time rates of the work orders' own deadlines"
+        rates = {}
+        for target in ['ack', 'contact', 'onsite']:
+            counted = [d for o in orders for d in o.request.deadlines
+                if d.work_order == o and d.target == target
+                and d.state != 'void' and (d.met_at or d.due_at < at)]
+            on_time = [d for d in counted
+                if d.met_at and d.met_at <= d.due_at]
+            rates[target] = (
+                len(on_time) / len(counted) if counted else None)
+        return rates
+
+    def _score(self, rates, weights):
+        counted = {n: r for n, r in rates.items() if r is not None}
+        return 100 * sum(weights[n] * r for n, r in counted.items()) / sum(
+            weights[n] for n in counted)
+
+    def test_period_bounds(self):
+        "Months and fortnights split as the bi-weekly report expects"
+        for period, day, expected in [
+                ('month', dt.date(2026, 2, 14),
+                    (dt.date(2026, 2, 1), dt.date(2026, 2, 28))),
+                ('fortnight', dt.date(2026, 2, 15),
+                    (dt.date(2026, 2, 1), dt.date(2026, 2, 15))),
+                ('fortnight', dt.date(2026, 2, 16),
+                    (dt.date(2026, 2, 16), dt.date(2026, 2, 28))),
+                ('fortnight', dt.date(2026, 12, 31),
+                    (dt.date(2026, 12, 16), dt.date(2026, 12, 31))),
+                ]:
+            with self.subTest(period=period, day=day):
+                self.assertEqual(kpi.period_bounds(period, day), expected)

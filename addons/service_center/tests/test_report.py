@@ -124,7 +124,7 @@ class ReportTestCase(RequestFixtures, test_tryton._DBTestCase):
                     # The reopened complaint and the hotline request
                     complained.number, complained.party.rec_name,
                     hotline.number, hotline.party.rec_name,
-                    "50.0%"]:
+                    "50.0%", "Omission Rate", "Total Cost"]:
                 with self.subTest(expected=expected):
                     self.assertIn(expected, text)
             # Accepted at the call-back, answered at once: no attention
