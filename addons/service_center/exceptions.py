@@ -49,3 +49,11 @@ class CallbackError(ValidationError):
 
 class AlarmError(ValidationError):
     pass
+
+
+class SurveyError(ValidationError):
+    pass
+
+
+class SurveyImportError(UserError):
+    pass
