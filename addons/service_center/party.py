@@ -1,11 +1,15 @@
 # This file is part of the coastal customer service project.
+from collections import defaultdict
+
 from sql import Literal
 
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .common import MAX_IDS
 from .exceptions import InvalidPhoneNumber
 from .phone import default_region, format_phone, parse_phone
 
@@ -75,12 +79,35 @@ class Party(metaclass=PoolMeta):
             cls._phone_query = tuple(mechanism.select(
                     mechanism.party,
                     where=(mechanism.value_compact == '')
-                    & mechanism.type.in_(PHONE_TYPES)
-                    & (mechanism.active == Literal(True))))
+                    & cls._phone_where(mechanism)))
         query, params = cls._phone_query
         cursor = Transaction().connection.cursor()
         cursor.execute(query, (e164,) + tuple(params[1:]))
         return e164, cls.browse(sorted({p for p, in cursor}))
+
+    @classmethod
+    def _phone_where(cls, mechanism):
+        "The contact mechanisms at which a caller is recognised"
+        return (mechanism.type.in_(PHONE_TYPES)
+            & (mechanism.active == Literal(True)))
+
+    @classmethod
+    def party_ids_by_phone(cls, numbers):
+        """Return the ids of the parties reached at each of the normalised
+        numbers, as search_by_phone finds them, in batches"""
+        pool = Pool()
+        ContactMechanism = pool.get('party.contact_mechanism')
+        mechanism = ContactMechanism.__table__()
+        cursor = Transaction().connection.cursor()
+        parties = defaultdict(set)
+        for sub in grouped_slice(sorted(numbers), MAX_IDS):
+            cursor.execute(*mechanism.select(
+                    mechanism.value_compact, mechanism.party,
+                    where=mechanism.value_compact.in_(list(sub))
+                    & cls._phone_where(mechanism)))
+            for number, party in cursor:
+                parties[number].add(party)
+        return parties
 
 
 class ContactMechanism(metaclass=PoolMeta):

@@ -29,7 +29,6 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .common import MAX_IDS, rec_name_bool_op
 from .exceptions import SurveyError, SurveyImportError
-from .party import PHONE_TYPES
 from .phone import format_phone
 
 # The labels of the call-backs' satisfaction, on a scale of 1 to 5
@@ -716,7 +715,8 @@ class _SurveyImport:
 
     def _match(self, lines):
         "Find the owner and unit of each line; return the lines found"
-        by_phone = self._parties_by_phone(
+        Party = Pool().get('party.party')
+        by_phone = Party.party_ids_by_phone(
             {line.phone for line in lines} - {None})
         by_code = self._units_by_code(
             {line.code for line in lines} - {None})
@@ -777,24 +777,6 @@ class _SurveyImport:
         line.party, = parties
         if not line.unit and len(units[line.party]) == 1:
             line.unit, = units[line.party]
-
-    def _parties_by_phone(self, phones):
-        """Return the parties reached at each E.164 number, found as the
-        caller recognition finds them (Party.search_by_phone), in batches"""
-        pool = Pool()
-        ContactMechanism = pool.get('party.contact_mechanism')
-        mechanism = ContactMechanism.__table__()
-        cursor = Transaction().connection.cursor()
-        parties = defaultdict(set)
-        for sub in grouped_slice(sorted(phones), MAX_IDS):
-            cursor.execute(*mechanism.select(
-                    mechanism.value_compact, mechanism.party,
-                    where=mechanism.value_compact.in_(list(sub))
-                    & mechanism.type.in_(PHONE_TYPES)
-                    & (mechanism.active == Literal(True))))
-            for phone, party in cursor:
-                parties[phone].add(party)
-        return parties
 
     def _units_by_code(self, codes):
         "Return the ids of the centre's units of each code"
