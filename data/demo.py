@@ -129,6 +129,7 @@ def load(config_file, name):
     _import_roster()
     _finish_configuration()
     _requests(users, departments)
+    _survey(users)
 
 
 def _company():
@@ -581,6 +582,46 @@ def _requests(users, departments):
     cron, = Cron.find([
             ('method', '=', 'service_center.courtesy_call|plan_monthly')])
     cron.click('run_once')
+
+
+# The centre's half-yearly survey: its questions with their weights, and
+# the ratings (1 to 5) of the first owners of 海韵花园 who answered
+SURVEY_QUESTIONS = [
+    ("客服人员的服务态度", 1),
+    ("报修处理是否及时", 2),
+    ("小区环境与秩序", 1),
+    ]
+SURVEY_RATINGS = [
+    ('5', '4', '4'),
+    ('4', '2', '3'),
+    ('5', '5', '4'),
+    ('3', '3', '4'),
+    ('4', '4', '5'),
+    ]
+
+
+def _survey(users):
+    from proteus import Model
+    Center = Model.get('service_center.center')
+    Survey = Model.get('service_center.survey')
+    Ownership = Model.get('service_center.ownership')
+    _set_user(users['center_manager'])
+    center, = Center.find([('code', '=', 'HYHY')])
+    survey = Survey(name="%s半年度满意度调查" % center.name, center=center,
+        kind='half_yearly')
+    for text, weight in SURVEY_QUESTIONS:
+        survey.questions.new(text=text, weight=weight)
+    survey.save()
+    survey.click('open')
+    ownerships = Ownership.find([
+            ('unit.project.code', '=', 'HYHY'), ('role', '=', 'owner')],
+        order=[('unit.code', 'ASC')], limit=len(SURVEY_RATINGS))
+    for ownership, ratings in zip(ownerships, SURVEY_RATINGS):
+        response = survey.responses.new(
+            party=ownership.party, unit=ownership.unit)
+        for question, rating in zip(survey.questions, ratings):
+            response.answers.new(question=question, rating=rating)
+    survey.save()
 
 
 def _tell(story, clock, users, departments):

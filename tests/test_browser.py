@@ -9,6 +9,7 @@ engineering team its work orders and planned visits, the leadership group
 the same-problem alarm; and the receptionist registers a call.
 Screenshots go to ``artifacts/browser/``.
 """
+import datetime as dt
 import os
 import re
 import socket
@@ -548,6 +549,45 @@ def test_region_dashboard(page, server, artifacts):
     rows = this_month.locator('table.tree > tbody > tr:not(.more-row)')
     expect(rows.first).to_contain_text('客户中心')
     screenshot(page, artifacts, 'board_leadership')
+    assert_healthy(page)
+
+
+def test_hq_dashboard_regions(page, server, artifacts):
+    open_action(page, server, 'hq', MENU_CENTRE, '看板', '集团看板')
+    regions = board_panel(page, '各区域本月考评')
+    rows = regions.locator('table.tree > tbody > tr:not(.more-row)')
+    # The demo's one region, with this hour's requests in it
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text('大连')
+    screenshot(page, artifacts, 'board_hq')
+    assert_healthy(page)
+
+
+def test_department_evaluation_by_fortnight(page, server, artifacts):
+    open_action(page, server, 'leadership',
+        MENU_CENTRE, '统计报表', '部门考评')
+    tab = active_tab(page)
+    # The departments the demo dispatched to within the hour
+    for name in ['物业安保部', '物业维修部']:
+        expect(list_table(page)).to_contain_text(name)
+    context = tab.locator('.content-box .form').first
+    period = context.locator('select').first
+    expect(period.locator('option:checked')).to_have_text('月')
+    # The day in the period, then the first and last days it gives
+    dates = context.locator('.form-date input[type="text"]')
+    expect(dates).to_have_count(3)
+    from_date = dates.nth(1)
+    today = dt.date.today()
+    expect(from_date).to_have_value(today.replace(day=1).isoformat())
+    period.select_option(label='半月')
+    # The fortnight starts on the 1st or the 16th, and the list follows
+    start = today.replace(day=1 if today.day <= 15 else 16)
+    expect(from_date).to_have_value(start.isoformat())
+    end = dates.nth(2)
+    if start.day == 1:
+        expect(end).to_have_value(today.replace(day=15).isoformat())
+    expect(list_table(page)).to_contain_text('物业安保部')
+    screenshot(page, artifacts, 'kpi_department_fortnight')
     assert_healthy(page)
 
 
