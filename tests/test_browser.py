@@ -591,6 +591,24 @@ def test_department_evaluation_by_fortnight(page, server, artifacts):
     assert_healthy(page)
 
 
+def test_centre_survey(page, server, artifacts):
+    open_action(page, server, 'center_manager',
+        MENU_CENTRE, '统计报表', '满意度调查')
+    # data/demo.py: five owners answered; three of them score 60 or more
+    row = list_rows(page).filter(has_text='海韵花园客户中心半年度满意度调查')
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text('客户中心半年度调查')
+    expect(row).to_contain_text('进行中')
+    expect(row).to_contain_text('60.00%')
+    row.dblclick()
+    pane = form_page(page, '答卷')
+    responses = pane.locator('table.tree').first.locator(
+        '> tbody > tr:not(.more-row)')
+    expect(responses).to_have_count(5)
+    screenshot(page, artifacts, 'survey')
+    assert_healthy(page)
+
+
 def test_receptionist_registers_a_call(page, server, artifacts):
     open_action(page, server, 'receptionist',
         MENU_CENTRE, MENU_REQUESTS, MENU_REQUESTS)
