@@ -113,7 +113,8 @@ def initialise(config_file, name):
                 os.path.join(os.path.dirname(sys.executable), 'trytond-admin'),
                 '-c', config_file, '-d', name, '--all',
                 '--email', ADMIN_EMAIL,
-                '-u', 'service_center', '--activate-dependencies',
+                '-u', 'service_center', 'owner_portal',
+                '--activate-dependencies',
                 '-l', LANGUAGE,
                 ], env=env, check=True)
 
@@ -130,6 +131,7 @@ def load(config_file, name):
     _finish_configuration()
     _requests(users, departments)
     _survey(users)
+    _portal_owners()
 
 
 def _company():
@@ -624,6 +626,32 @@ def _survey(users):
     survey.save()
 
 
+# The owners of these units log in to the owner portal with their mobile
+# number and the demo password
+PORTAL_UNITS = [('HYHY', '1-1-101'), ('HYHY', '2-2-301')]
+
+
+def _portal_owners():
+    from proteus import Model
+    WebUser = Model.get('web.user')
+    Unit = Model.get('service_center.unit')
+    _set_user(1)
+    for project, code in PORTAL_UNITS:
+        unit, = Unit.find([
+                ('project.code', '=', project), ('code', '=', code)])
+        owner = unit.owners[0]
+        mobile, = [m for m in owner.contact_mechanisms if m.type == 'mobile']
+        WebUser(party=owner, mobile=mobile.value, password=PASSWORD).save()
+
+
+def portal_logins():
+    "The owners of the portal: (mobile, name)"
+    from proteus import Model
+    WebUser = Model.get('web.user')
+    return [(u.mobile, u.party.name)
+        for u in WebUser.find([], order=[('id', 'ASC')])]
+
+
 def _tell(story, clock, users, departments):
     "Play one request's story through the buttons"
     from proteus import Model
@@ -751,12 +779,21 @@ def _step(request_id, action, values, story, users, departments):
     order.click(action)
 
 
-def print_logins(name):
+def print_logins(config_file, name):
+    from proteus import config as pconfig
+    from trytond import config
+    pconfig.set_trytond(database=name, config_file=config_file)
     print()
     print("Demo database %r: every user's password is %r." % (name, PASSWORD))
     print("  admin (all rights)")
     for login, (user_name, _, _) in USERS.items():
         print("  %-17s %s" % (login, user_name))
+    listen = config.get('web', 'listen', default='127.0.0.1:8000')
+    print()
+    print("Owner portal: http://%s/%s/portal/ (password %r)" % (
+            listen, name, PASSWORD))
+    for mobile, owner in portal_logins():
+        print("  %-17s %s" % (mobile, owner))
 
 
 def main():
@@ -776,7 +813,7 @@ def main():
         except BaseException:
             drop_database(args.database)
             raise
-    print_logins(args.database)
+    print_logins(args.config, args.database)
 
 
 if __name__ == '__main__':

@@ -59,6 +59,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         help="Given at registration, e.g. KF2026-000123.")
     kind = fields.Selection(
         REQUEST_KINDS, "Kind", required=True, states=_states)
+    kind_string = kind.translated('kind')
     category = fields.Selection(
         SERVICE_CATEGORIES, "Service Category", required=True,
         states={
@@ -205,6 +206,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
             ('reopened', "Reopened"),
             ('cancelled', "Cancelled"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
 
     @classmethod
     def __setup__(cls):

@@ -141,6 +141,7 @@ class WorkOrder(NoDeleteMixin, Workflow, ModelSQL, ModelView):
             ('disputed', "Disputed"),
             ('cancelled', "Cancelled"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
 
     @classmethod
     def __setup__(cls):

@@ -1,0 +1,571 @@
+# This file is part of the coastal customer service project.
+"""The portal's JSON endpoints.
+
+Each endpoint is a class method of owner_portal.api marked with @endpoint;
+another module adds its own by extending the model (PoolMeta) with more
+marked methods, and its pages through pages().  Every endpoint that needs a
+login receives the PortalSession of the owner, and must only ever read or
+change that owner's records."""
+import hmac
+import json
+import logging
+from hashlib import sha256
+
+from service_center.common import REQUEST_KINDS, SERVICE_CATEGORIES
+from service_center.phone import format_phone
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Response
+
+from trytond.exceptions import RateLimitException, UserError, UserWarning
+from trytond.i18n import gettext
+from trytond.model import Model
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .exceptions import PortalError
+
+logger = logging.getLogger(__name__)
+SESSION_COOKIE = 'portal_session'
+CSRF_HEADER = 'X-CSRF-Token'
+LANGUAGES = ['zh_CN', 'en']
+DEFAULT_LANGUAGE = 'zh_CN'
+# Limits of what an owner types
+MAX_TEXT = 4000
+MAX_NAME = 200
+MAX_LOCATION = 200
+
+
+def endpoint(method, path, login=True):
+    """Mark a class method of owner_portal.api as the endpoint of the HTTP
+    method on the path (werkzeug rule syntax, below /portal/api/)"""
+    def decorator(func):
+        func.portal_endpoint = (method, path, login)
+        return func
+    return decorator
+
+
+def utc(value):
+    "A naive UTC timestamp as ISO 8601 for the browser"
+    if value is None:
+        return None
+    return value.replace(microsecond=0).isoformat() + 'Z'
+
+
+def iso(value):
+    return value.isoformat() if value else None
+
+
+def text(data, name, required=True, length=MAX_TEXT):
+    "The stripped text of data[name]; refuse what is not one"
+    value = data.get(name)
+    if value is None or value == '':
+        if required:
+            raise PortalError(gettext(
+                    'owner_portal.msg_field_required',
+                    field=gettext('owner_portal.msg_field_%s' % name)))
+        return None
+    if not isinstance(value, str):
+        raise PortalError(gettext(
+                'owner_portal.msg_field_invalid',
+                field=gettext('owner_portal.msg_field_%s' % name)))
+    value = value.strip()
+    if len(value) > length:
+        raise PortalError(gettext(
+                'owner_portal.msg_field_too_long',
+                field=gettext('owner_portal.msg_field_%s' % name),
+                length=length))
+    if required and not value:
+        raise PortalError(gettext(
+                'owner_portal.msg_field_required',
+                field=gettext('owner_portal.msg_field_%s' % name)))
+    return value
+
+
+def choice(data, name, values, required=True):
+    "data[name] when it is one of values"
+    value = data.get(name)
+    if value in (None, '') and not required:
+        return None
+    if not isinstance(value, str) or value not in values:
+        raise PortalError(gettext(
+                'owner_portal.msg_field_invalid',
+                field=gettext('owner_portal.msg_field_%s' % name)))
+    return value
+
+
+def identifier(value):
+    "A record id sent by the browser, or None when it is not one"
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) < 12:
+        value = int(value)
+    if isinstance(value, int) and 0 < value < 2 ** 31:
+        return value
+    return None
+
+
+class PortalSession:
+    "The owner behind a request of the portal"
+
+    def __init__(self, request, key, user):
+        self.request = request
+        self.key = key
+        self.user = user
+        self.party = user.party if user else None
+        self.data = {}
+
+    @property
+    def csrf_token(self):
+        return csrf_token(self.key)
+
+
+def csrf_token(key):
+    return hmac.new(
+        key.encode('utf-8'), b'owner_portal csrf', sha256).hexdigest()
+
+
+class PortalAPI(Model):
+    __string__ = "Owner Portal"
+    __name__ = 'owner_portal.api'
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        rules = []
+        for name in dir(cls):
+            marked = getattr(getattr(cls, name), 'portal_endpoint', None)
+            if marked:
+                method, path, _ = marked
+                rules.append(Rule(
+                        '/' + path, endpoint=name, methods=[method]))
+        cls._url_map = Map(rules, strict_slashes=False)
+
+    # Dispatch ---------------------------------------------------------------
+
+    @classmethod
+    def dispatch(cls, request, path):
+        "Answer the request on the path with JSON; never a stack trace"
+        transaction = Transaction()
+        try:
+            adapter = cls._url_map.bind('portal', '/')
+            name, args = adapter.match('/' + path, method=request.method)
+        except NotFound:
+            return cls.error(404, gettext('owner_portal.msg_not_found'))
+        except MethodNotAllowed:
+            return cls.error(405, gettext('owner_portal.msg_not_found'))
+        func = getattr(cls, name)
+        _, _, login = func.portal_endpoint
+        language = cls._language(request)
+        try:
+            with transaction.set_context(language=language):
+                session = cls._session(request)
+                if session.user and session.party and session.party.lang:
+                    language = session.party.lang.code
+                if login and not session.user:
+                    return cls.error(
+                        401, gettext('owner_portal.msg_login_required'))
+                if request.method not in {'GET', 'HEAD'}:
+                    session.data = cls._json(request)
+                    if login and not hmac.compare_digest(
+                            request.headers.get(CSRF_HEADER, ''),
+                            session.csrf_token):
+                        return cls.error(
+                            403, gettext('owner_portal.msg_csrf'))
+            with transaction.set_context(language=cls._language(
+                        request, language)):
+                result = func(session, **args)
+        except RateLimitException:
+            transaction.rollback()
+            return cls.error(429, gettext('owner_portal.msg_rate_limit'))
+        except (UserError, UserWarning) as exception:
+            transaction.rollback()
+            return cls.error(400, exception.message)
+        except HTTPException as exception:
+            transaction.rollback()
+            return cls.error(exception.code or 400,
+                gettext('owner_portal.msg_bad_request'))
+        if isinstance(result, Response):
+            return result
+        return cls.json(result)
+
+    @classmethod
+    def _language(cls, request, default=DEFAULT_LANGUAGE):
+        "The language the owner chose on the page, or the default"
+        chosen = request.headers.get('X-Portal-Language')
+        return chosen if chosen in LANGUAGES else default
+
+    @classmethod
+    def _json(cls, request):
+        "The JSON object of the request's body"
+        if not request.mimetype == 'application/json':
+            raise PortalError(gettext('owner_portal.msg_bad_request'))
+        try:
+            data = json.loads(request.get_data(as_text=True) or '{}')
+        except ValueError:
+            raise PortalError(gettext('owner_portal.msg_bad_request'))
+        if not isinstance(data, dict):
+            raise PortalError(gettext('owner_portal.msg_bad_request'))
+        return data
+
+    @classmethod
+    def _session(cls, request):
+        pool = Pool()
+        Session = pool.get('web.user.session')
+        key = request.cookies.get(SESSION_COOKIE)
+        user = None
+        if key and len(key) < 200:
+            user = Session.get_user(key)
+            if user and (not user.active or not user.party):
+                user = None
+        return PortalSession(request, key if user else None, user)
+
+    @classmethod
+    def json(cls, data, status=200):
+        return Response(
+            json.dumps(data, ensure_ascii=False), status=status,
+            content_type='application/json; charset=utf-8',
+            headers={'Cache-Control': 'no-store'})
+
+    @classmethod
+    def error(cls, status, message):
+        return cls.json({'error': message}, status=status)
+
+    @classmethod
+    def _set_session_cookie(cls, session, response, key):
+        database = Transaction().database.name
+        response.set_cookie(
+            SESSION_COOKIE, key or '', max_age=None if key else 0,
+            path='/%s/portal/' % database, httponly=True, samesite='Strict',
+            secure=session.request.scheme == 'https')
+
+    # Pages ------------------------------------------------------------------
+
+    @classmethod
+    def pages(cls):
+        """The pages of the portal's menu, in order: a name, its title and
+        the script (below /portal/static/) that draws it; extend to add"""
+        return [{
+                'name': name,
+                'title': gettext('owner_portal.msg_page_%s' % name),
+                'script': 'owner_portal/%s.js' % script,
+                } for name, script in [
+                ('requests', 'requests'),
+                ('new', 'requests'),
+                ('units', 'units'),
+                ('profile', 'profile'),
+                ]]
+
+    @classmethod
+    def static_modules(cls):
+        "The modules whose static/portal/ folder the portal serves"
+        return ['owner_portal']
+
+    @classmethod
+    @endpoint('GET', 'pages', login=False)
+    def get_pages(cls, session):
+        return {'pages': cls.pages()}
+
+    # Accounts ---------------------------------------------------------------
+
+    @classmethod
+    @endpoint('POST', 'login', login=False)
+    def login(cls, session):
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        data = session.data
+        user = WebUser.portal_authenticate(
+            data.get('login'), data.get('password'))
+        if not user or not user.party:
+            return cls.error(401, gettext('owner_portal.msg_login_failed'))
+        key = user.new_session()
+        session = PortalSession(session.request, key, user)
+        response = cls.json(cls._me(session))
+        cls._set_session_cookie(session, response, key)
+        return response
+
+    @classmethod
+    @endpoint('POST', 'logout')
+    def logout(cls, session):
+        Session = Pool().get('web.user.session')
+        Session.remove(session.key)
+        response = cls.json({})
+        cls._set_session_cookie(session, response, None)
+        return response
+
+    @classmethod
+    @endpoint('POST', 'password', login=False)
+    def set_password(cls, session):
+        "Choose a password with the link of an invitation or a reset"
+        WebUser = Pool().get('web.user')
+        data = session.data
+        WebUser.check_portal_password(data.get('password'))
+        user = WebUser.portal_set_password(
+            data.get('login'), data.get('token'), data.get('password'))
+        if not user:
+            return cls.error(400, gettext('owner_portal.msg_link_invalid'))
+        return {'login': user.portal_login}
+
+    @classmethod
+    @endpoint('POST', 'forgot', login=False)
+    def forgot(cls, session):
+        """Send a link to choose a new password; the answer is the same
+        whether the login exists or not"""
+        WebUser = Pool().get('web.user')
+        user = WebUser.find_login(WebUser.login_key(session.data.get('login')))
+        if user and user.party:
+            WebUser.send_reset([user])
+        return {'message': gettext('owner_portal.msg_reset_sent')}
+
+    @classmethod
+    def _me(cls, session):
+        party = session.party
+        mobile = party.contact_mechanism_get('mobile')
+        phone = party.contact_mechanism_get('phone')
+        email = party.contact_mechanism_get('email')
+        return {
+            'name': party.name,
+            'mobile': mobile.value if mobile else None,
+            'phone': phone.value if phone else None,
+            'email': email.value if email else None,
+            'language': party.lang.code if party.lang else DEFAULT_LANGUAGE,
+            'csrf_token': session.csrf_token,
+            }
+
+    @classmethod
+    @endpoint('GET', 'me')
+    def get_me(cls, session):
+        return cls._me(session)
+
+    @classmethod
+    @endpoint('PUT', 'me')
+    def set_me(cls, session):
+        """Change the owner's name, phones, e-mail and language; the phones
+        are kept in international form"""
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        ContactMechanism = pool.get('party.contact_mechanism')
+        data = session.data
+        party, user = session.party, session.user
+        if 'name' in data:
+            party.name = text(data, 'name', length=MAX_NAME)
+        if 'language' in data:
+            code = choice(data, 'language', LANGUAGES)
+            party.lang, = Lang.search([('code', '=', code)], limit=1)
+        party.save()
+        for type_ in ['mobile', 'phone', 'email']:
+            if type_ not in data:
+                continue
+            value = text(data, type_, required=False, length=MAX_NAME)
+            if value and type_ != 'email':
+                value = format_phone(value)
+                if not value:
+                    raise PortalError(gettext(
+                            'owner_portal.msg_field_invalid',
+                            field=gettext('owner_portal.msg_field_' + type_)))
+            mechanism = party.contact_mechanism_get(type_)
+            if value and mechanism:
+                mechanism.value = value
+                mechanism.save()
+            elif value:
+                ContactMechanism(
+                    party=party, type=type_, value=value).save()
+            elif mechanism:
+                ContactMechanism.write([mechanism], {'active': False})
+            if type_ == 'mobile':
+                user.mobile = value
+            elif type_ == 'email':
+                user.email = value.lower() if value else None
+        user.save()
+        return cls._me(PortalSession(session.request, session.key, user))
+
+    # Units ------------------------------------------------------------------
+
+    @classmethod
+    def _units(cls, session):
+        "The owner's current units"
+        return session.party.units
+
+    @classmethod
+    @endpoint('GET', 'units')
+    def get_units(cls, session):
+        pool = Pool()
+        WarrantyType = pool.get('service_center.warranty_type')
+        Request = pool.get('service_center.request')
+        states = dict(Request.fields_get(
+                ['warranty_state'])['warranty_state']['selection'])
+        types = WarrantyType.search([])
+        units = []
+        for unit in cls._units(session):
+            units.append({
+                    'id': unit.id,
+                    'name': unit.rec_name,
+                    'project': unit.project.rec_name,
+                    'handover_date': iso(unit.handover_date),
+                    'warranty': [{
+                            'part': type_.name,
+                            'state': states[unit.warranty_state(type_)],
+                            'until': iso(unit.warranty_end(type_))
+                            if unit.handover_date else None,
+                            } for type_ in types],
+                    })
+        return {'units': units}
+
+    # Requests ---------------------------------------------------------------
+
+    @classmethod
+    @endpoint('GET', 'choices')
+    def get_choices(cls, session):
+        "What an owner may choose from when submitting a request"
+        Request = Pool().get('service_center.request')
+        kinds = dict(Request.fields_get(['kind'])['kind']['selection'])
+        return {
+            'kinds': [{'value': k, 'label': kinds[k]}
+                for k, _ in REQUEST_KINDS],
+            'categories': [{
+                    'value': c,
+                    'label': gettext('owner_portal.msg_category_%s' % c),
+                    } for c, _ in SERVICE_CATEGORIES],
+            'units': [{'id': u.id, 'name': u.rec_name}
+                for u in cls._units(session)],
+            'projects': sorted({(u.project.id, u.project.rec_name)
+                    for u in cls._units(session)}),
+            }
+
+    @classmethod
+    def _own_request(cls, session, request_id):
+        "The owner's request of the id, or an error that says nothing more"
+        Request = Pool().get('service_center.request')
+        request_id = identifier(request_id)
+        requests = Request.search([
+                ('id', '=', request_id),
+                ('party', '=', session.party.id),
+                ('state', '!=', 'draft'),
+                ], limit=1) if request_id else []
+        if not requests:
+            raise PortalError(gettext('owner_portal.msg_not_found'))
+        return requests[0]
+
+    @classmethod
+    def _request_summary(cls, request):
+        return {
+            'id': request.id,
+            'number': request.number,
+            'kind': request.kind_string,
+            'category': gettext(
+                'owner_portal.msg_category_%s' % request.category),
+            'state': request.state,
+            'state_label': request.state_string,
+            'received_at': utc(request.received_at),
+            'place': request.unit.rec_name if request.unit else ' '.join(
+                filter(None, [request.project.rec_name, request.location])),
+            'description': request.description,
+            }
+
+    @classmethod
+    @endpoint('GET', 'requests')
+    def get_requests(cls, session):
+        Request = Pool().get('service_center.request')
+        requests = Request.search([
+                ('party', '=', session.party.id),
+                ('state', '!=', 'draft'),
+                ], order=[('received_at', 'DESC'), ('id', 'DESC')], limit=200)
+        return {'requests': [cls._request_summary(r) for r in requests]}
+
+    @classmethod
+    @endpoint('GET', 'requests/<request_id>')
+    def get_request(cls, session, request_id):
+        request = cls._own_request(session, request_id)
+        result = cls._request_summary(request)
+        result['deadlines'] = [{
+                'target': d.target_string,
+                'due_at': utc(d.due_at),
+                'met_at': utc(d.met_at),
+                'state': d.state,
+                } for d in request.deadlines
+            if d.state != 'void' and not d.work_order]
+        result['work_orders'] = [{
+                'id': o.id,
+                'department': o.department.rec_name,
+                'state': o.state,
+                'state_label': o.state_string,
+                'visit_planned_at': utc(o.visit_planned_at),
+                'done_at': utc(o.done_at),
+                'signed': bool(o.signed_at),
+                } for o in request.work_orders if o.state != 'cancelled']
+        result['timeline'] = cls._timeline(request)
+        return result
+
+    @classmethod
+    def _timeline(cls, request):
+        "What happened, for the owner's eyes: no internal notes"
+        def event(at, message, **values):
+            if at:
+                events.append((at, gettext(
+                            'owner_portal.msg_event_%s' % message, **values)))
+        events = []
+        event(request.received_at, 'received', number=request.number)
+        for order in request.work_orders:
+            if order.state == 'cancelled':
+                continue
+            department = order.department.rec_name
+            event(order.dispatched_at, 'dispatched', department=department)
+            event(order.acknowledged_at, 'acknowledged',
+                department=department)
+            if order.visit_planned_at:
+                event(order.contacted_at, 'visit_planned',
+                    department=department)
+            event(order.on_site_at, 'on_site', department=department)
+            event(order.signed_at, 'signed', name=order.signed_by or '')
+        event(request.resolved_at, 'resolved')
+        for callback in request.callbacks:
+            if callback.state == 'done' and callback.reached:
+                event(callback.done_at, 'called_back')
+        event(request.closed_at, 'closed')
+        if request.state == 'cancelled':
+            event(request.write_date, 'cancelled')
+        events.sort(key=lambda e: e[0])
+        return [{'at': utc(at), 'text': message} for at, message in events]
+
+    @classmethod
+    @endpoint('POST', 'requests')
+    def submit_request(cls, session):
+        """Register the owner's request as the desk would, through the
+        portal channel"""
+        pool = Pool()
+        Request = pool.get('service_center.request')
+        Project = pool.get('service_center.project')
+        ModelData = pool.get('ir.model.data')
+        data = session.data
+        units = {u.id: u for u in cls._units(session)}
+        unit = units.get(identifier(data.get('unit')))
+        if data.get('unit') not in (None, '') and not unit:
+            raise PortalError(gettext('owner_portal.msg_not_found'))
+        location = text(data, 'location', required=not unit,
+            length=MAX_LOCATION)
+        if unit:
+            project = unit.project
+        else:
+            projects = {u.project.id for u in units.values()}
+            project_id = identifier(data.get('project'))
+            if project_id not in projects:
+                raise PortalError(gettext(
+                        'owner_portal.msg_field_required',
+                        field=gettext('owner_portal.msg_field_project')))
+            project = Project(project_id)
+        request = Request(
+            kind=choice(data, 'kind', [k for k, _ in REQUEST_KINDS]),
+            category=choice(
+                data, 'category', [c for c, _ in SERVICE_CATEGORIES]),
+            description=text(data, 'description'),
+            channel='portal',
+            party=session.party,
+            unit=unit,
+            project=project,
+            location=location,
+            received_by=ModelData.get_id('owner_portal', 'user_portal'),
+            )
+        request.on_change_unit()
+        request.save()
+        Request.register([request])
+        return cls._request_summary(Request(request.id))

@@ -1,0 +1,15 @@
+# This file is part of the coastal customer service project.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class PortalError(UserError):
+    "A mistake of the owner, told in the owner's language"
+
+
+class InvitationError(UserError):
+    pass
+
+
+class WebUserError(ValidationError):
+    pass

@@ -1,0 +1,411 @@
+# This file is part of the coastal customer service project.
+"""The portal's endpoints through trytond's WSGI application, as the
+owners' phones call them"""
+import datetime as dt
+import json
+import re
+from unittest import mock
+
+from trytond.modules.company.tests import create_company, set_company
+from trytond.pool import Pool
+from trytond.tests import test_tryton
+from trytond.tests.test_tryton import DB_NAME
+from trytond.transaction import Transaction
+
+from .. import user as user_module
+from ..api import CSRF_HEADER
+
+LOGIN_DELAY = user_module.login_delay
+
+PASSWORD = 'harbour-view-7'
+# Owner A and owner B, as they type their numbers
+MOBILE_A, MOBILE_B = '139 1234 5670', '+86 139-1234-5671'
+
+
+class OwnerPortalTestCase(test_tryton.ModuleTestCase):
+    "Test the owner portal module"
+    module = 'owner_portal'
+
+
+class PortalRouteTestCase(test_tryton.RouteTestCase):
+    "Test the portal's endpoints"
+    module = 'owner_portal'
+
+    @classmethod
+    def setUpDatabase(cls):
+        pool = Pool()
+        Region = pool.get('service_center.region')
+        Project = pool.get('service_center.project')
+        Building = pool.get('service_center.building')
+        Unit = pool.get('service_center.unit')
+        Party = pool.get('party.party')
+        Ownership = pool.get('service_center.ownership')
+        Center = pool.get('service_center.center')
+        WebUser = pool.get('web.user')
+        company = create_company()
+        with set_company(company):
+            region, = Region.create([{
+                        'name': "Dalian", 'code': 'DL',
+                        'company': company.id}])
+            project, = Project.create([{
+                        'name': "Seaside", 'code': 'HY',
+                        'region': region.id}])
+            building, = Building.create([{
+                        'project': project.id, 'name': '1'}])
+            units = Unit.create([{
+                        'project': project.id, 'building': building.id,
+                        'room': str(101 + i), 'code': '1-%s' % (101 + i),
+                        'handover_date': dt.date(2025, 1, 1)}
+                    for i in range(2)])
+            owners = Party.create([{
+                        'name': name,
+                        'contact_mechanisms': [('create', [{
+                                        'type': 'mobile', 'value': mobile}])],
+                        } for name, mobile in [
+                        ("Owner A", MOBILE_A), ("Owner B", MOBILE_B)]])
+            Ownership.create([{
+                        'unit': u.id, 'party': o.id, 'role': 'owner',
+                        'start_date': dt.date(2025, 1, 1)}
+                    for u, o in zip(units, owners)])
+            Center.create([{
+                        'name': "Centre", 'code': 'C', 'region': region.id,
+                        'projects': [('add', [project.id])]}])
+            WebUser.create([{
+                        'party': o.id, 'mobile': m, 'password': PASSWORD}
+                    for o, m in zip(owners, [MOBILE_A, MOBILE_B])])
+
+    def setUp(self):
+        super().setUp()
+        # Failed logins are slowed down by sleeping: not in the tests
+        patcher = mock.patch.object(user_module, 'login_delay', lambda c: 0)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        # Each test starts with no failed login on record
+        with Transaction().start(DB_NAME, 0):
+            Attempt = Pool().get('web.user.authenticate.attempt')
+            Attempt.delete(Attempt.search([]))
+
+    def url(self, path):
+        return '/%s/portal/api/%s' % (self.db_name, path)
+
+    def login(self, client, login=MOBILE_A, password=PASSWORD):
+        "Log in; return the answer and the CSRF header of the session"
+        response = client.post(self.url('login'), json={
+                'login': login, 'password': password})
+        token = response.json.get('csrf_token', '') if response.json else ''
+        return response, {CSRF_HEADER: token}
+
+    def send(self, client, method, path, data, headers):
+        return client.open(
+            self.url(path), method=method, data=json.dumps(data),
+            content_type='application/json', headers=headers)
+
+    def test_login_by_mobile_in_any_format(self):
+        "An owner logs in with the number as she types it, and out"
+        client = self.client()
+        self.assertEqual(client.get(self.url('me')).status_code, 401)
+        response, _ = self.login(client, '+8613912345670')
+        self.assertEqual(response.status_code, 200)
+        response, headers = self.login(client, '139-1234-5670')
+        self.assertEqual(response.json['name'], "Owner A")
+        cookie = response.headers['Set-Cookie']
+        for flag in ['HttpOnly', 'SameSite=Strict',
+                'Path=/%s/portal/' % self.db_name]:
+            self.assertIn(flag, cookie)
+        self.assertEqual(client.get(self.url('me')).json['name'], "Owner A")
+
+        response = self.send(client, 'POST', 'logout', {}, headers)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(client.get(self.url('me')).status_code, 401)
+
+    def test_wrong_password_then_blocked(self):
+        "Failures are refused, then the login is blocked for a while"
+        client = self.client()
+        answers = [self.login(client, MOBILE_B, 'wrong')[0].status_code
+            for _ in range(8)]
+        self.assertEqual(answers[:6], [401] * 6)
+        self.assertEqual(answers[6:], [429, 429])
+        # Blocked even with the right password, with a clear message
+        response, _ = self.login(client, MOBILE_B)
+        self.assertEqual(response.status_code, 429)
+        self.assertIn('error', response.json)
+        # Owner A's number is not blocked by B's failures
+        self.assertEqual(self.login(client)[0].status_code, 200)
+
+    def test_slowed_down(self):
+        "Each failure makes the next answer wait longer"
+        delays = []
+        with mock.patch.object(user_module, 'login_delay',
+                lambda count: delays.append(count) or 0):
+            client = self.client()
+            for _ in range(3):
+                self.login(client, '139 1234 5670', 'wrong')
+        self.assertEqual(delays, [0, 1, 2])
+
+    def test_delay_doubles(self):
+        "The wait doubles with each failure"
+        self.assertEqual(
+            [LOGIN_DELAY(c) for c in range(5)], [0, 1, 3, 7, 15])
+
+    def test_state_changes_need_the_csrf_token(self):
+        "Without the page's token, nothing is changed"
+        client = self.client()
+        self.login(client)
+        before = client.get(self.url('requests')).json
+        request = {
+            'unit': self._unit_id(MOBILE_A), 'kind': 'repair',
+            'category': 'construction_repair', 'description': "Leak"}
+        for headers in [{}, {CSRF_HEADER: 'forged'}]:
+            response = self.send(client, 'POST', 'requests', request, headers)
+            self.assertEqual(response.status_code, 403)
+        self.assertEqual(client.get(self.url('requests')).json, before)
+
+    def _unit_id(self, mobile):
+        with Transaction().start(DB_NAME, 0):
+            Party = Pool().get('party.party')
+            _, (party,) = Party.search_by_phone(mobile)
+            unit, = party.units
+            return unit.id
+
+    def test_submit_as_at_the_desk(self):
+        """A request from the portal gets the deadlines, receipt and
+        escalation of one registered at the desk"""
+        client = self.client()
+        _, headers = self.login(client)
+        unit_id = self._unit_id(MOBILE_A)
+        response = self.send(client, 'POST', 'requests', {
+                'unit': unit_id, 'kind': 'complaint',
+                'category': 'construction_repair',
+                'description': "Water comes through the ceiling"}, headers)
+        self.assertEqual(response.status_code, 200, response.json)
+        self.assertRegex(response.json['number'], r'^KF\d{4}-\d{6}$')
+        portal_id = response.json['id']
+
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Request = pool.get('service_center.request')
+            Notification = pool.get('service_center.notification')
+            Unit = pool.get('service_center.unit')
+            ModelData = pool.get('ir.model.data')
+            portal = Request(portal_id)
+            unit = Unit(unit_id)
+            desk, = Request.create([{
+                        'unit': unit.id, 'project': unit.project.id,
+                        'party': portal.party.id, 'kind': 'complaint',
+                        'category': 'construction_repair',
+                        'description': "Water comes through the ceiling",
+                        'received_at': portal.received_at}])
+            Request.register([desk])
+
+            def facts(request):
+                return {
+                    'state': request.state,
+                    'sla': request.sla,
+                    'center': request.center,
+                    'escalation_level': request.escalation_level,
+                    'deadlines': sorted(
+                        (d.target, d.due_at - d.started_at)
+                        for d in request.deadlines),
+                    'receipts': len(Notification.search([
+                                ('origin', '=', str(request))])),
+                    }
+            self.assertEqual(facts(portal), facts(desk))
+            self.assertEqual(portal.channel, 'portal')
+            self.assertEqual(portal.received_by.id, ModelData.get_id(
+                    'owner_portal', 'user_portal'))
+            self.assertEqual(facts(portal)['receipts'], 1)
+            self.assertTrue(facts(portal)['deadlines'])
+            transaction.rollback()
+
+    def test_owner_b_never_sees_owner_a(self):
+        "Whatever ids owner B sends, owner A's data stays out of reach"
+        client_a, client_b = self.client(), self.client()
+        _, headers_a = self.login(client_a)
+        unit_a = self._unit_id(MOBILE_A)
+        created = self.send(client_a, 'POST', 'requests', {
+                'unit': unit_a, 'kind': 'repair',
+                'category': 'construction_repair',
+                'description': "Secret of A: the safe behind the mirror"},
+            headers_a).json
+        secret = "safe behind the mirror"
+
+        _, headers_b = self.login(client_b, MOBILE_B)
+        attempts = [
+            ('GET', 'requests/%s' % created['id'], None),
+            ('GET', 'requests/%s' % created['number'], None),
+            ('POST', 'requests', {
+                    'unit': unit_a, 'kind': 'repair',
+                    'category': 'construction_repair',
+                    'description': "On A's unit"}),
+            ('POST', 'requests', {
+                    'unit': str(unit_a), 'kind': 'repair',
+                    'category': 'construction_repair',
+                    'description': "On A's unit"}),
+            ]
+        refused = 0
+        for method, path, data in attempts:
+            if method == 'GET':
+                response = client_b.get(self.url(path))
+            else:
+                response = self.send(client_b, method, path, data, headers_b)
+            with self.subTest(method=method, path=path):
+                self.assertIn(response.status_code, {400, 403, 404})
+                self.assertNotIn(secret, response.get_data(as_text=True))
+                refused += 1
+        self.assertEqual(refused, len(attempts))
+        for path in ['requests', 'units', 'me', 'choices']:
+            body = client_b.get(self.url(path)).get_data(as_text=True)
+            with self.subTest(path=path):
+                self.assertNotIn(secret, body)
+                self.assertNotIn('Owner A', body)
+                self.assertNotIn('1-101', body)
+        # B's session with A's page token is refused
+        response = self.send(client_b, 'POST', 'requests', {}, headers_a)
+        self.assertEqual(response.status_code, 403)
+
+    def test_bad_input_is_a_clear_error(self):
+        "Bad input is answered with a message, never a server error"
+        client = self.client()
+        _, headers = self.login(client)
+        unit = self._unit_id(MOBILE_A)
+        base = {'unit': unit, 'kind': 'repair',
+            'category': 'construction_repair', 'description': "Leak"}
+        cases = [
+            {**base, 'kind': 'wish'},
+            {**base, 'category': ['construction_repair']},
+            {**base, 'description': ''},
+            {**base, 'description': 'x' * 5000},
+            {**base, 'description': 42},
+            {**base, 'unit': 'abc'},
+            {**base, 'unit': 10 ** 30},
+            {**base, 'unit': None},  # no unit: the place is needed
+            ]
+        for data in cases:
+            response = self.send(client, 'POST', 'requests', data, headers)
+            with self.subTest(data=str(data)[:80]):
+                self.assertEqual(response.status_code, 400)
+                self.assertTrue(response.json['error'])
+        response = client.open(self.url('requests'), method='POST',
+            data='{"unit": ', content_type='application/json',
+            headers=headers)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(client.get(self.url('nothing/here')).status_code,
+            404)
+
+    def test_script_is_kept_as_text(self):
+        "What an owner types is kept as typed and sent back as JSON text"
+        client = self.client()
+        _, headers = self.login(client)
+        script = '<script>alert("x")</script>'
+        response = self.send(client, 'POST', 'requests', {
+                'unit': None, 'project': self._project_id(), 'kind': 'repair',
+                'category': 'common_upkeep', 'location': script,
+                'description': script}, headers)
+        self.assertEqual(response.status_code, 200, response.json)
+        self.assertEqual(
+            response.headers['Content-Type'],
+            'application/json; charset=utf-8')
+        detail = client.get(self.url('requests/%s' % response.json['id']))
+        self.assertEqual(detail.json['description'], script)
+        self.assertIn(script, detail.json['place'])
+
+    def _project_id(self):
+        with Transaction().start(DB_NAME, 0):
+            Project = Pool().get('service_center.project')
+            project, = Project.search([])
+            return project.id
+
+    def test_profile_phone_normalised(self):
+        "A changed mobile is kept in international form and logs in"
+        client = self.client()
+        _, headers = self.login(client)
+        self.addCleanup(self._restore_owner_a)
+        response = self.send(client, 'PUT', 'me', {
+                'mobile': '(139) 1234-5679', 'language': 'en'}, headers)
+        self.assertEqual(response.status_code, 200, response.json)
+        self.assertEqual(response.json['mobile'], '+86 139 1234 5679')
+        self.assertEqual(response.json['language'], 'en')
+        self.send(client, 'POST', 'logout', {}, headers)
+        self.assertEqual(self.login(client, '13912345679')[0].status_code, 200)
+        self.assertEqual(self.login(client, MOBILE_A)[0].status_code, 401)
+        _, headers = self.login(client, '13912345679')
+        response = self.send(client, 'PUT', 'me', {'mobile': '12'}, headers)
+        self.assertEqual(response.status_code, 400)
+
+    def _restore_owner_a(self):
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            WebUser = pool.get('web.user')
+            user, = WebUser.search([('party.name', '=', "Owner A")])
+            mobile = user.party.contact_mechanism_get('mobile')
+            mobile.value = MOBILE_A
+            mobile.save()
+            user.party.lang = None
+            user.party.save()
+            user.mobile = MOBILE_A
+            user.save()
+
+    def test_invitation(self):
+        "The centre invites an owner; the link sets the password"
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            Party = pool.get('party.party')
+            WebUser = pool.get('web.user')
+            Notification = pool.get('service_center.notification')
+            Ownership = pool.get('service_center.ownership')
+            Unit = pool.get('service_center.unit')
+            unit, = Unit.search([('code', '=', '1-101')])
+            owner, = Party.create([{
+                    'name': "Owner C",
+                    'contact_mechanisms': [('create', [{
+                                    'type': 'email',
+                                    'value': 'C@Example.com'}])],
+                    }])
+            Ownership.create([{
+                    'unit': unit.id, 'party': owner.id,
+                    'role': 'co_owner'}])
+            stranger, = Party.create([{'name': "Stranger"}])
+            Party.invite_to_portal([owner])
+            user, = WebUser.search([('party', '=', owner.id)])
+            self.assertEqual(user.email, 'c@example.com')
+            self.assertTrue(user.invited_at)
+            message, = Notification.search([('origin', '=', str(user))])
+            self.assertEqual(
+                (message.channel, message.address),
+                ('email', 'c@example.com'))
+            link = re.search(r'https?://\S+', message.body).group(0)
+            self.assertIn('/%s/portal/#welcome?' % DB_NAME.replace(
+                    ':', '%3A'), link)
+            with self.assertRaises(Exception):
+                Party.invite_to_portal([stranger])
+            Transaction().commit()
+        token = re.search(r'token=(\w+)', link).group(1)
+
+        client = self.client()
+        for token_, password, status in [
+                ('forged', 'long enough 1', 400),
+                (token, 'short', 400),
+                (token, 'long enough 1', 200),
+                (token, 'long enough 2', 400),  # used once
+                ]:
+            response = self.send(client, 'POST', 'password', {
+                    'login': 'c@example.com', 'token': token_,
+                    'password': password}, {})
+            with self.subTest(token=token_, password=password):
+                self.assertEqual(response.status_code, status)
+        response, _ = self.login(client, 'C@example.com', 'long enough 1')
+        self.assertEqual(response.json['name'], "Owner C")
+
+    def test_page_and_static(self):
+        "The portal's page is served with its security headers"
+        client = self.client()
+        response = client.get('/%s/portal/static/owner_portal/../user.py'
+            % self.db_name)
+        self.assertEqual(response.status_code, 404)
+        response = client.get(
+            '/%s/portal/static/service_center/x.js' % self.db_name)
+        self.assertEqual(response.status_code, 404)
+        response = client.get(self.url('pages'))
+        self.assertEqual(
+            [p['name'] for p in response.json['pages']],
+            ['requests', 'new', 'units', 'profile'])

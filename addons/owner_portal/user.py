@@ -1,0 +1,300 @@
+# This file is part of the coastal customer service project.
+"""The owners' accounts: Tryton's web users, reached by e-mail or mobile
+number, invited by the customer centre through the outbox"""
+import datetime as dt
+import time
+import urllib.parse
+
+from service_center.common import now
+from service_center.phone import format_phone
+
+from trytond import config
+from trytond.exceptions import RateLimitException
+from trytond.i18n import gettext
+from trytond.model import Index, ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import InvitationError, WebUserError
+
+SECTION = 'owner_portal'
+# Shorter passwords are refused
+PASSWORD_LENGTH = 8
+
+
+def portal_url(database=None):
+    """The portal's address for the database, from [owner_portal] url (the
+    public address of the server) or the server's own listen address"""
+    if database is None:
+        database = Transaction().database.name
+    base = config.get(SECTION, 'url', default=None)
+    if not base:
+        listen = config.get('web', 'listen', default='127.0.0.1:8000')
+        base = 'http://%s' % listen
+    return '%s/%s/portal/' % (
+        base.rstrip('/'), urllib.parse.quote(database))
+
+
+def login_delay(count):
+    "Seconds to wait before answering a login after count failures"
+    return 2 ** count - 1
+
+
+class WebUser(metaclass=PoolMeta):
+    __name__ = 'web.user'
+    mobile = fields.Char(
+        "Mobile",
+        help="The owner may log in with it; kept in international form.")
+    invited_at = fields.Timestamp("Invited at", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # An owner may have a mobile number and no e-mail
+        cls.email.states['required'] = (
+            Eval('active', True) & ~Eval('mobile'))
+        cls.email.depends.add('mobile')
+        table = cls.__table__()
+        cls._sql_indexes.add(
+            Index(table, (table.mobile, Index.Equality(cardinality='high')),
+                where=table.mobile != None))  # noqa: E711
+        cls._buttons.update({
+                'invite': {
+                    'icon': 'tryton-email',
+                    },
+                })
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('mobile'):
+            mobile = format_phone(values['mobile'])
+            if not mobile:
+                raise WebUserError(gettext(
+                        'owner_portal.msg_user_mobile_invalid',
+                        mobile=values['mobile']))
+            values['mobile'] = mobile
+        if values.get('email'):
+            values['email'] = values['email'].strip().lower()
+        return values
+
+    @classmethod
+    def validate_fields(cls, users, field_names):
+        super().validate_fields(users, field_names)
+        if field_names & {'mobile', 'active'}:
+            mobiles = [u.mobile for u in users if u.mobile and u.active]
+            if mobiles:
+                taken = {}
+                for user in cls.search([
+                            ('mobile', 'in', mobiles),
+                            ('active', '=', True),
+                            ]):
+                    taken.setdefault(user.mobile, []).append(user)
+                for mobile, same in taken.items():
+                    if len(same) > 1:
+                        raise WebUserError(gettext(
+                                'owner_portal.msg_user_mobile_unique',
+                                mobile=mobile))
+
+    @classmethod
+    def login_key(cls, login):
+        """The e-mail address or the international mobile number that
+        login stands for, whatever its form"""
+        if not isinstance(login, str):
+            return ''
+        login = login.strip()[:254]
+        if '@' in login:
+            return login.lower()
+        return format_phone(login) or login.lower()
+
+    @classmethod
+    def find_login(cls, key):
+        "The active web user of the login key, or None"
+        if not key:
+            return None
+        field = 'email' if '@' in key else 'mobile'
+        users = cls.search([(field, '=', key)], limit=1)
+        return users[0] if users else None
+
+    @classmethod
+    def portal_authenticate(cls, login, password):
+        """Return the web user of login and password, or None.
+        Failures slow the next attempts down, then block the login and the
+        address for a while (RateLimitException)."""
+        pool = Pool()
+        Attempt = pool.get('web.user.authenticate.attempt')
+        key = cls.login_key(login)
+        if Attempt.count_ip() > config.getint(
+                'session', 'max_attempt_ip_network', default=300):
+            raise RateLimitException()
+        count = Attempt.count(key)
+        if count > config.getint('session', 'max_attempt', default=5):
+            Attempt.add(key)
+            raise RateLimitException()
+        Transaction().atexit(time.sleep, login_delay(count))
+        user = cls.find_login(key)
+        if user and isinstance(password, str) and user.password_hash:
+            valid, new_hash = cls.check_password(password, user.password_hash)
+            if valid:
+                if new_hash:
+                    user.password_hash = new_hash
+                    user.save()
+                Attempt.remove(key)
+                return user
+        Attempt.add(key)
+        return None
+
+    @classmethod
+    def portal_set_password(cls, login, token, password):
+        """Set the password of the invited or forgetful owner whose token
+        this is; return the web user or None"""
+        pool = Pool()
+        Attempt = pool.get('web.user.authenticate.attempt')
+        key = cls.login_key(login)
+        count = Attempt.count(key)
+        if count > config.getint('session', 'max_attempt', default=5):
+            Attempt.add(key)
+            raise RateLimitException()
+        Transaction().atexit(time.sleep, login_delay(count))
+        user = cls.find_login(key)
+        if (user and user.reset_password_token
+                and isinstance(token, str)
+                and token == user.reset_password_token):
+            expired = user.reset_password_token_expire < dt.datetime.now()
+            user.clear_reset_password_token()
+            if not expired:
+                user.password = password
+                user.save()
+                Attempt.remove(key)
+                return user
+            user.save()
+        Attempt.add(key)
+        return None
+
+    @classmethod
+    def check_portal_password(cls, password):
+        if not isinstance(password, str) or len(password) < PASSWORD_LENGTH:
+            raise WebUserError(gettext(
+                    'owner_portal.msg_password_short',
+                    length=PASSWORD_LENGTH))
+
+    @property
+    def portal_login(self):
+        return self.email or self.mobile
+
+    def portal_link(self, page):
+        "The portal's link for the owner to set a password on the page"
+        return '%s#%s?%s' % (portal_url(), page, urllib.parse.urlencode({
+                    'login': self.portal_login,
+                    'token': self.reset_password_token,
+                    }))
+
+    @classmethod
+    def invitation_days(cls):
+        return config.getint(SECTION, 'invitation_days', default=7)
+
+    @classmethod
+    @ModelView.button
+    def invite(cls, users):
+        "Send each owner a link to choose a password, through the outbox"
+        cls._send_link(users, 'welcome', 'owner_portal.msg_invitation',
+            dt.timedelta(days=cls.invitation_days()))
+        cls.write(list(users), {'invited_at': now()})
+
+    @classmethod
+    def send_reset(cls, users):
+        "Send each owner a link to choose a new password"
+        cls._send_link(users, 'reset', 'owner_portal.msg_reset_password',
+            dt.timedelta(hours=2))
+
+    @classmethod
+    def _send_link(cls, users, page, message, valid):
+        pool = Pool()
+        Notification = pool.get('service_center.notification')
+        notifications = []
+        for user in users:
+            if not user.email and not user.mobile:
+                raise InvitationError(gettext(
+                        'owner_portal.msg_invitation_no_address',
+                        user=user.rec_name))
+            user.set_reset_password_token()
+            user.reset_password_token_expire = dt.datetime.now() + valid
+            user.save()
+            party = user.party
+            language = party.lang.code if party and party.lang else None
+            with Transaction().set_context(language=language):
+                subject = gettext('owner_portal.msg_invitation_subject')
+                body = gettext(
+                    message, name=party.rec_name if party else '',
+                    url=user.portal_link(page))
+            channel, address = (
+                ('email', user.email) if user.email
+                else ('sms', user.mobile))
+            notifications.append(Notification(
+                    channel=channel, party=party, address=address,
+                    subject=subject, body=body, origin=user))
+        Notification.save(notifications)
+        Notification.send_soon(notifications)
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'invite_to_portal': {
+                    'icon': 'tryton-email',
+                    'invisible': ~Eval('active', True),
+                    'depends': ['active'],
+                    },
+                })
+
+    @classmethod
+    @ModelView.button
+    def invite_to_portal(cls, parties):
+        """Give each owner a web user, with their e-mail and mobile, and send
+        the invitation"""
+        # The button is the staff's right; the accounts are the portal's
+        with without_check_access():
+            cls._invite_to_portal(parties)
+
+    @classmethod
+    def _invite_to_portal(cls, parties):
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        Ownership = pool.get('service_center.ownership')
+        Unit = pool.get('service_center.unit')
+        users = []
+        for party in parties:
+            if not Ownership.search([
+                        ('party', '=', party.id),
+                        Unit._current_ownership_domain(),
+                        ], limit=1):
+                raise InvitationError(gettext(
+                        'owner_portal.msg_invitation_not_owner',
+                        party=party.rec_name))
+            user = WebUser.search([('party', '=', party.id)], limit=1)
+            if user:
+                user, = user
+            else:
+                email = party.contact_mechanism_get('email')
+                mobile = party.contact_mechanism_get('mobile')
+                user = WebUser(
+                    party=party,
+                    email=email.value.lower() if email else None,
+                    mobile=(mobile.value_compact or mobile.value)
+                    if mobile else None)
+                user.save()
+            users.append(user)
+        WebUser.invite(users)
+
+
+class Notification(metaclass=PoolMeta):
+    __name__ = 'service_center.notification'
+
+    @classmethod
+    def _get_origins(cls):
+        return super()._get_origins() + ['web.user']
