@@ -23,7 +23,8 @@ from trytond.model import Model
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .exceptions import PortalError
+from .exceptions import PortalError, PortalNotFound
+from .photo import max_photo_bytes, photo_jpeg, signature_png
 
 logger = logging.getLogger(__name__)
 SESSION_COOKIE = 'portal_session'
@@ -34,6 +35,7 @@ DEFAULT_LANGUAGE = 'zh_CN'
 MAX_TEXT = 4000
 MAX_NAME = 200
 MAX_LOCATION = 200
+MAX_PHOTOS = 6
 
 
 def endpoint(method, path, login=True):
@@ -175,6 +177,9 @@ class PortalAPI(Model):
             with transaction.set_context(language=cls._language(
                         request, language)):
                 result = func(session, **args)
+        except PortalNotFound as exception:
+            transaction.rollback()
+            return cls.error(404, exception.message)
         except RateLimitException:
             transaction.rollback()
             return cls.error(429, gettext('owner_portal.msg_rate_limit'))
@@ -197,11 +202,16 @@ class PortalAPI(Model):
 
     @classmethod
     def _json(cls, request):
-        "The JSON object of the request's body"
-        if not request.mimetype == 'application/json':
+        """The JSON object of the request's body: the body itself, or its
+        "data" field when it is a form with files"""
+        if request.mimetype == 'multipart/form-data':
+            body = request.form.get('data', '{}')
+        elif request.mimetype == 'application/json':
+            body = request.get_data(as_text=True) or '{}'
+        else:
             raise PortalError(gettext('owner_portal.msg_bad_request'))
         try:
-            data = json.loads(request.get_data(as_text=True) or '{}')
+            data = json.loads(body)
         except ValueError:
             raise PortalError(gettext('owner_portal.msg_bad_request'))
         if not isinstance(data, dict):
@@ -443,8 +453,32 @@ class PortalAPI(Model):
                 ('state', '!=', 'draft'),
                 ], limit=1) if request_id else []
         if not requests:
-            raise PortalError(gettext('owner_portal.msg_not_found'))
+            raise PortalNotFound(gettext('owner_portal.msg_not_found'))
         return requests[0]
+
+    @classmethod
+    def _as_portal(cls):
+        "Act as the portal's user, who the records say did it"
+        ModelData = Pool().get('ir.model.data')
+        return Transaction().set_user(
+            ModelData.get_id('owner_portal', 'user_portal'))
+
+    @classmethod
+    def _photos(cls, request):
+        Attachment = Pool().get('ir.attachment')
+        return Attachment.search([
+                ('resource', '=', str(request)),
+                ('type', '=', 'data'),
+                ], order=[('id', 'ASC')])
+
+    @classmethod
+    def _pending_callback(cls, request):
+        "The centre's call-back the owner may answer on the portal"
+        if request.state != 'resolved':
+            return None
+        for callback in request.callbacks:
+            if callback.level == 'center' and callback.state == 'pending':
+                return callback
 
     @classmethod
     def _request_summary(cls, request):
@@ -492,9 +526,82 @@ class PortalAPI(Model):
                 'visit_planned_at': utc(o.visit_planned_at),
                 'done_at': utc(o.done_at),
                 'signed': bool(o.signed_at),
+                'can_sign': o.state == 'scheduled',
                 } for o in request.work_orders if o.state != 'cancelled']
         result['timeline'] = cls._timeline(request)
+        result['photos'] = [a.id for a in cls._photos(request)]
+        result['can_rate'] = bool(cls._pending_callback(request))
         return result
+
+    @classmethod
+    @endpoint('GET', 'photos/<photo_id>')
+    def get_photo(cls, session, photo_id):
+        "A photo of one of the owner's requests"
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        Request = pool.get('service_center.request')
+        photo_id = identifier(photo_id)
+        photos = Attachment.search([
+                ('id', '=', photo_id),
+                ('type', '=', 'data'),
+                ]) if photo_id else []
+        if (not photos or not isinstance(photos[0].resource, Request)
+                or photos[0].resource.party != session.party):
+            raise PortalNotFound(gettext('owner_portal.msg_not_found'))
+        return Response(photos[0].data, content_type='image/jpeg',
+            headers={'Cache-Control': 'private, max-age=3600'})
+
+    @classmethod
+    @endpoint('POST', 'work_orders/<order_id>/sign')
+    def sign(cls, session, order_id):
+        """The owner signs the finished work on the phone: the work order
+        is done, with the same rule as at the desk"""
+        WorkOrder = Pool().get('service_center.work_order')
+        order_id = identifier(order_id)
+        orders = WorkOrder.search([
+                ('id', '=', order_id),
+                ('request.party', '=', session.party.id),
+                ]) if order_id else []
+        if not orders:
+            raise PortalNotFound(gettext('owner_portal.msg_not_found'))
+        order, = orders
+        if order.state != 'scheduled':
+            raise PortalError(gettext('owner_portal.msg_sign_not_now'))
+        data = session.data
+        order.signed_by = text(data, 'name', length=MAX_NAME)
+        order.signature = signature_png(data.get('signature'))
+        with cls._as_portal():
+            order.save()
+            WorkOrder.do([order])
+        return cls.get_request(session, order.request.id)
+
+    @classmethod
+    @endpoint('POST', 'requests/<request_id>/rate')
+    def rate(cls, session, request_id):
+        """The owner confirms the fix and says how satisfied: the centre's
+        call-back, answered on the portal"""
+        Callback = Pool().get('service_center.callback')
+        request = cls._own_request(session, request_id)
+        callback = cls._pending_callback(request)
+        if not callback:
+            raise PortalError(gettext('owner_portal.msg_rate_not_now'))
+        data = session.data
+        confirmed = data.get('confirmed')
+        if not isinstance(confirmed, bool):
+            raise PortalError(gettext(
+                    'owner_portal.msg_field_invalid',
+                    field=gettext('owner_portal.msg_field_confirmed')))
+        satisfaction = choice(data, 'satisfaction', [
+                k for k, _ in Callback.satisfaction.selection if k])
+        callback.reached = True
+        callback.confirmed_closed = confirmed
+        callback.satisfaction = satisfaction
+        callback.comment = text(data, 'comment', required=False)
+        callback.channel = 'portal'
+        with cls._as_portal():
+            callback.save()
+            Callback.done([callback])
+        return cls.get_request(session, request.id)
 
     @classmethod
     def _timeline(cls, request):
@@ -536,11 +643,12 @@ class PortalAPI(Model):
         Request = pool.get('service_center.request')
         Project = pool.get('service_center.project')
         ModelData = pool.get('ir.model.data')
+        Attachment = pool.get('ir.attachment')
         data = session.data
         units = {u.id: u for u in cls._units(session)}
         unit = units.get(identifier(data.get('unit')))
         if data.get('unit') not in (None, '') and not unit:
-            raise PortalError(gettext('owner_portal.msg_not_found'))
+            raise PortalNotFound(gettext('owner_portal.msg_not_found'))
         location = text(data, 'location', required=not unit,
             length=MAX_LOCATION)
         if unit:
@@ -553,6 +661,7 @@ class PortalAPI(Model):
                         'owner_portal.msg_field_required',
                         field=gettext('owner_portal.msg_field_project')))
             project = Project(project_id)
+        photos = cls._uploaded_photos(session)
         request = Request(
             kind=choice(data, 'kind', [k for k, _ in REQUEST_KINDS]),
             category=choice(
@@ -568,4 +677,18 @@ class PortalAPI(Model):
         request.on_change_unit()
         request.save()
         Request.register([request])
+        Attachment.save([Attachment(
+                    resource=request, type='data',
+                    name='photo-%d.jpg' % i, data=photo)
+                for i, photo in enumerate(photos, 1)])
         return cls._request_summary(Request(request.id))
+
+    @classmethod
+    def _uploaded_photos(cls, session):
+        "The request's photos, each decoded and encoded again"
+        files = session.request.files.getlist('photos')
+        if len(files) > MAX_PHOTOS:
+            raise PortalError(gettext(
+                    'owner_portal.msg_photo_count', count=MAX_PHOTOS))
+        return [photo_jpeg(file.stream.read(max_photo_bytes() + 1))
+            for file in files]

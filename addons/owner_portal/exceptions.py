@@ -7,6 +7,10 @@ class PortalError(UserError):
     "A mistake of the owner, told in the owner's language"
 
 
+class PortalNotFound(PortalError):
+    "The record is not the owner's, or does not exist: nothing more is said"
+
+
 class InvitationError(UserError):
     pass
 

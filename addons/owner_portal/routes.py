@@ -8,10 +8,16 @@ from werkzeug.exceptions import NotFound
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Response
 
-from trytond.protocols.wrappers import with_pool, with_transaction
+from trytond.protocols.wrappers import (
+    set_max_request_size,
+    with_pool,
+    with_transaction,
+)
 from trytond.tools import import_module
 from trytond.wsgi import app
 
+# Six photos from a phone, with room to spare
+MAX_REQUEST_SIZE = 80 * 1024 * 1024
 # The page may only run what our server sends, and show the owners' photos
 SECURITY_HEADERS = {
     'Content-Security-Policy': (
@@ -67,6 +73,7 @@ def portal_static(request, pool, module, path):
 
 @app.route('/<database_name>/portal/api/<path:path>',
     methods=['GET', 'POST', 'PUT', 'DELETE'])
+@set_max_request_size(MAX_REQUEST_SIZE)
 @with_pool
 @with_transaction()
 def portal_api(request, pool, path):

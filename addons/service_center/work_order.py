@@ -514,6 +514,12 @@ class Callback(CallMixin, Workflow, ModelSQL, ModelView):
         "Comment", states={
             'readonly': Eval('state') != 'pending',
             })
+    channel = fields.Selection([
+            ('phone', "Phone Call"),
+            ('portal', "Web Portal"),
+            ], "Channel", readonly=True,
+        help="How the owner answered: called by the staff, or on the "
+        "owner portal.")
     contradicts = fields.Boolean(
         "Contradicts the Centre", readonly=True,
         help="A sampled call-back where the owner did not confirm what the "
@@ -560,6 +566,10 @@ class Callback(CallMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def default_confirmed_closed(cls):
         return False
+
+    @classmethod
+    def default_channel(cls):
+        return 'phone'
 
     def get_rec_name(self, name):
         return self.request.rec_name

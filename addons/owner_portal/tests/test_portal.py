@@ -1,10 +1,14 @@
 # This file is part of the coastal customer service project.
 """The portal's endpoints through trytond's WSGI application, as the
 owners' phones call them"""
+import base64
 import datetime as dt
+import io
 import json
 import re
 from unittest import mock
+
+from PIL import Image, ImageDraw
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
@@ -27,8 +31,8 @@ class OwnerPortalTestCase(test_tryton.ModuleTestCase):
     module = 'owner_portal'
 
 
-class PortalRouteTestCase(test_tryton.RouteTestCase):
-    "Test the portal's endpoints"
+class PortalFixtures:
+    "Two owners of a project, with their web users, and a department"
     module = 'owner_portal'
 
     @classmethod
@@ -42,6 +46,8 @@ class PortalRouteTestCase(test_tryton.RouteTestCase):
         Ownership = pool.get('service_center.ownership')
         Center = pool.get('service_center.center')
         WebUser = pool.get('web.user')
+        User = pool.get('res.user')
+        Department = pool.get('service_center.department')
         company = create_company()
         with set_company(company):
             region, = Region.create([{
@@ -73,6 +79,13 @@ class PortalRouteTestCase(test_tryton.RouteTestCase):
             WebUser.create([{
                         'party': o.id, 'mobile': m, 'password': PASSWORD}
                     for o, m in zip(owners, [MOBILE_A, MOBILE_B])])
+            eddie, = User.create([{
+                        'login': 'eddie', 'name': "Eddie",
+                        'email': 'eddie@example.com',
+                        'mobile': '+8613800138002'}])
+            Department.create([{
+                        'name': "Engineering", 'kind': 'engineering',
+                        'region': region.id, 'responsible': eddie.id}])
 
     def setUp(self):
         super().setUp()
@@ -99,6 +112,18 @@ class PortalRouteTestCase(test_tryton.RouteTestCase):
         return client.open(
             self.url(path), method=method, data=json.dumps(data),
             content_type='application/json', headers=headers)
+
+
+    def _unit_id(self, mobile):
+        with Transaction().start(DB_NAME, 0):
+            Party = Pool().get('party.party')
+            _, (party,) = Party.search_by_phone(mobile)
+            unit, = party.units
+            return unit.id
+
+
+class PortalRouteTestCase(PortalFixtures, test_tryton.RouteTestCase):
+    "Test the portal's endpoints"
 
     def test_login_by_mobile_in_any_format(self):
         "An owner logs in with the number as she types it, and out"
@@ -159,13 +184,6 @@ class PortalRouteTestCase(test_tryton.RouteTestCase):
             response = self.send(client, 'POST', 'requests', request, headers)
             self.assertEqual(response.status_code, 403)
         self.assertEqual(client.get(self.url('requests')).json, before)
-
-    def _unit_id(self, mobile):
-        with Transaction().start(DB_NAME, 0):
-            Party = Pool().get('party.party')
-            _, (party,) = Party.search_by_phone(mobile)
-            unit, = party.units
-            return unit.id
 
     def test_submit_as_at_the_desk(self):
         """A request from the portal gets the deadlines, receipt and
@@ -283,7 +301,8 @@ class PortalRouteTestCase(test_tryton.RouteTestCase):
         for data in cases:
             response = self.send(client, 'POST', 'requests', data, headers)
             with self.subTest(data=str(data)[:80]):
-                self.assertEqual(response.status_code, 400)
+                # An unknown home is not found, the rest is refused
+                self.assertIn(response.status_code, {400, 404})
                 self.assertTrue(response.json['error'])
         response = client.open(self.url('requests'), method='POST',
             data='{"unit": ', content_type='application/json',
@@ -409,3 +428,192 @@ class PortalRouteTestCase(test_tryton.RouteTestCase):
         self.assertEqual(
             [p['name'] for p in response.json['pages']],
             ['requests', 'new', 'units', 'profile'])
+
+
+def image(format_, size=(64, 48), mode='RGB', draw=True):
+    "An image file of the format, with a line drawn on it"
+    picture = Image.new(mode, size, (255, 255, 255, 0)[:len(mode)])
+    if draw:
+        ImageDraw.Draw(picture).line(
+            [(2, 2), (size[0] - 2, size[1] - 2)], fill='black', width=3)
+    output = io.BytesIO()
+    picture.save(output, format_)
+    return output.getvalue()
+
+
+class PortalFlowTestCase(PortalFixtures, test_tryton.RouteTestCase):
+    "Photos, sign-off and rating on the portal"
+
+    def submit(self, client, headers, photos, description="Leak"):
+        data = {
+            'unit': self._unit_id(MOBILE_A), 'kind': 'repair',
+            'category': 'construction_repair', 'description': description}
+        return client.post(self.url('requests'), data={
+                'data': json.dumps(data),
+                'photos': [(io.BytesIO(content), name)
+                    for name, content in photos],
+                }, headers=headers, content_type='multipart/form-data')
+
+    def test_photos(self):
+        "Photos are decoded and kept as JPEG; other files are refused"
+        client = self.client()
+        _, headers = self.login(client)
+        before = len(client.get(self.url('requests')).json['requests'])
+        for photos in [
+                [('leak.jpg', b'not an image at all')],
+                [('leak.png', image('GIF'))],
+                [('p%d.jpg' % i, image('JPEG')) for i in range(7)],
+                ]:
+            response = self.submit(client, headers, photos)
+            with self.subTest(photos=[n for n, _ in photos]):
+                self.assertEqual(response.status_code, 400)
+                self.assertTrue(response.json['error'])
+        self.assertEqual(
+            len(client.get(self.url('requests')).json['requests']), before)
+
+        response = self.submit(client, headers, [
+                ('ceiling.png', image('PNG', mode='RGBA')),
+                ('wall.webp', image('WEBP')),
+                ('floor.heic.jpg', image('JPEG', size=(4000, 3000))),
+                ])
+        self.assertEqual(response.status_code, 200, response.json)
+        detail = client.get(
+            self.url('requests/%s' % response.json['id'])).json
+        self.assertEqual(len(detail['photos']), 3)
+        sizes = []
+        for photo in detail['photos']:
+            answer = client.get(self.url('photos/%s' % photo))
+            self.assertEqual(answer.headers['Content-Type'], 'image/jpeg')
+            picture = Image.open(io.BytesIO(answer.data))
+            self.assertEqual(picture.format, 'JPEG')
+            sizes.append(max(picture.size))
+        # Scaled down to fit 2560 pixels
+        self.assertEqual(sizes, [64, 64, 2560])
+
+        other = self.client()
+        self.login(other, MOBILE_B)
+        for photo in detail['photos']:
+            self.assertEqual(
+                other.get(self.url('photos/%s' % photo)).status_code, 404)
+
+    def _scheduled_order(self, description):
+        "A request of owner A whose work order waits for the sign-off"
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Request = pool.get('service_center.request')
+            WorkOrder = pool.get('service_center.work_order')
+            Department = pool.get('service_center.department')
+            Party = pool.get('party.party')
+            _, (party,) = Party.search_by_phone(MOBILE_A)
+            unit, = party.units
+            department, = Department.search([])
+            request, = Request.create([{
+                        'unit': unit.id, 'project': unit.project.id,
+                        'party': party.id, 'kind': 'repair',
+                        'category': 'construction_repair',
+                        'description': description}])
+            Request.register([request])
+            order, = WorkOrder.create([{
+                        'request': request.id,
+                        'department': department.id,
+                        'responsible': department.responsible.id}])
+            Request.dispatch([request])
+            WorkOrder.acknowledge([order])
+            order.visit_planned_at = dt.datetime.now()
+            order.save()
+            WorkOrder.plan([order])
+            transaction.commit()
+            return request.id, order.id
+
+    def signature(self, draw=True):
+        return 'data:image/png;base64,' + base64.b64encode(
+            image('PNG', size=(300, 120), mode='RGBA', draw=draw)).decode()
+
+    def test_sign_and_rate(self):
+        """The owner signs on the phone and rates: satisfied closes the
+        request, dissatisfied reopens and escalates it"""
+        client = self.client()
+        _, headers = self.login(client)
+        for satisfaction, confirmed, state, level in [
+                ('very_satisfied', True, 'closed', 0),
+                ('dissatisfied', True, 'reopened', 1),
+                ]:
+            request_id, order_id = self._scheduled_order(satisfaction)
+            sign = 'work_orders/%s/sign' % order_id
+            detail = client.get(self.url('requests/%s' % request_id)).json
+            self.assertTrue(detail['work_orders'][0]['can_sign'])
+            self.assertFalse(detail['can_rate'])
+            for data in [
+                    {'name': "Owner A"},
+                    {'name': "Owner A", 'signature': self.signature(False)},
+                    {'name': "Owner A", 'signature': 'data:image/png;base64,'
+                        + base64.b64encode(b'<svg/>').decode()},
+                    {'name': "", 'signature': self.signature()},
+                    ]:
+                response = self.send(client, 'POST', sign, data, headers)
+                self.assertEqual(response.status_code, 400)
+            response = self.send(client, 'POST', sign, {
+                    'name': "Owner A", 'signature': self.signature()},
+                headers)
+            self.assertEqual(response.status_code, 200, response.json)
+            self.assertEqual(response.json['state'], 'resolved')
+            self.assertTrue(response.json['can_rate'])
+            # Signed once only
+            response = self.send(client, 'POST', sign, {
+                    'name': "Owner A", 'signature': self.signature()},
+                headers)
+            self.assertEqual(response.status_code, 400)
+
+            rate = 'requests/%s/rate' % request_id
+            response = self.send(client, 'POST', rate, {
+                    'confirmed': 'yes', 'satisfaction': satisfaction},
+                headers)
+            self.assertEqual(response.status_code, 400)
+            response = self.send(client, 'POST', rate, {
+                    'confirmed': confirmed, 'satisfaction': satisfaction,
+                    'comment': "Thank you"}, headers)
+            self.assertEqual(response.status_code, 200, response.json)
+            self.assertEqual(response.json['state'], state)
+            self.assertFalse(response.json['can_rate'])
+
+            with Transaction().start(DB_NAME, 0):
+                pool = Pool()
+                Request = pool.get('service_center.request')
+                WorkOrder = pool.get('service_center.work_order')
+                ModelData = pool.get('ir.model.data')
+                portal = ModelData.get_id('owner_portal', 'user_portal')
+                request = Request(request_id)
+                order = WorkOrder(order_id)
+                callback, = request.callbacks
+                with self.subTest(satisfaction=satisfaction):
+                    self.assertEqual(order.state, 'done')
+                    self.assertEqual(order.signed_by, "Owner A")
+                    self.assertEqual(
+                        Image.open(io.BytesIO(order.signature)).format,
+                        'PNG')
+                    self.assertEqual(
+                        (callback.channel, callback.done_by.id),
+                        ('portal', portal))
+                    self.assertEqual(request.escalation_level, level)
+                    self.assertEqual(
+                        [e.reason for e in request.escalations],
+                        ['dissatisfied'] if level else [])
+
+    def test_sign_and_rate_refused_to_others(self):
+        "Owner B can neither sign nor rate owner A's work"
+        request_id, order_id = self._scheduled_order("Owner A's tap")
+        client = self.client()
+        _, headers = self.login(client, MOBILE_B)
+        for path, data in [
+                ('work_orders/%s/sign' % order_id, {
+                        'name': "B", 'signature': self.signature()}),
+                ('requests/%s/rate' % request_id, {
+                        'confirmed': True, 'satisfaction': 'satisfied'}),
+                ]:
+            response = self.send(client, 'POST', path, data, headers)
+            with self.subTest(path=path):
+                self.assertEqual(response.status_code, 404)
+                self.assertNotIn("tap", response.get_data(as_text=True))
+        with Transaction().start(DB_NAME, 0):
+            WorkOrder = Pool().get('service_center.work_order')
+            self.assertEqual(WorkOrder(order_id).state, 'scheduled')
