@@ -9,6 +9,7 @@ change that owner's records."""
 import hmac
 import json
 import logging
+import re
 from hashlib import sha256
 
 from service_center.common import REQUEST_KINDS, SERVICE_CATEGORIES
@@ -36,6 +37,8 @@ MAX_TEXT = 4000
 MAX_NAME = 200
 MAX_LOCATION = 200
 MAX_PHOTOS = 6
+# Owners write plain text: what looks like a tag or an entity is refused
+MARKUP = re.compile(r'<\s*[a-zA-Z/!?]|&#?\w+;')
 
 
 def endpoint(method, path, login=True):
@@ -72,6 +75,10 @@ def text(data, name, required=True, length=MAX_TEXT):
                 'owner_portal.msg_field_invalid',
                 field=gettext('owner_portal.msg_field_%s' % name)))
     value = value.strip()
+    if MARKUP.search(value):
+        raise PortalError(gettext(
+                'owner_portal.msg_field_markup',
+                field=gettext('owner_portal.msg_field_%s' % name)))
     if len(value) > length:
         raise PortalError(gettext(
                 'owner_portal.msg_field_too_long',
