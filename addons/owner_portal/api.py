@@ -329,9 +329,7 @@ class PortalAPI(Model):
         """Send a link to choose a new password; the answer is the same
         whether the login exists or not"""
         WebUser = Pool().get('web.user')
-        user = WebUser.find_login(WebUser.login_key(session.data.get('login')))
-        if user and user.party:
-            WebUser.send_reset([user])
+        WebUser.send_reset(session.data.get('login'))
         return {'message': gettext('owner_portal.msg_reset_sent')}
 
     @classmethod
@@ -374,7 +372,9 @@ class PortalAPI(Model):
             if type_ not in data:
                 continue
             value = text(data, type_, required=False, length=MAX_NAME)
-            if value and type_ != 'email':
+            if value and type_ == 'email':
+                value = value.lower()
+            elif value:
                 value = format_phone(value)
                 if not value:
                     raise PortalError(gettext(
@@ -392,7 +392,7 @@ class PortalAPI(Model):
             if type_ == 'mobile':
                 user.mobile = value
             elif type_ == 'email':
-                user.email = value.lower() if value else None
+                user.email = value
         user.save()
         return cls._me(PortalSession(session.request, session.key, user))
 
@@ -523,6 +523,7 @@ class PortalAPI(Model):
                 'due_at': utc(d.due_at),
                 'met_at': utc(d.met_at),
                 'state': d.state,
+                'state_label': d.state_string,
                 } for d in request.deadlines
             if d.state != 'void' and not d.work_order]
         result['work_orders'] = [{

@@ -2,6 +2,7 @@
 """The owners' accounts: Tryton's web users, reached by e-mail or mobile
 number, invited by the customer centre through the outbox"""
 import datetime as dt
+import hmac
 import time
 import urllib.parse
 
@@ -21,6 +22,9 @@ from .exceptions import InvitationError, WebUserError
 SECTION = 'owner_portal'
 # Shorter passwords are refused
 PASSWORD_LENGTH = 8
+# How long a link to choose a new password works, and how often one is sent
+RESET_VALID = dt.timedelta(hours=2)
+RESET_INTERVAL = dt.timedelta(minutes=10)
 
 
 def portal_url(database=None):
@@ -160,7 +164,7 @@ class WebUser(metaclass=PoolMeta):
         user = cls.find_login(key)
         if (user and user.reset_password_token
                 and isinstance(token, str)
-                and token == user.reset_password_token):
+                and hmac.compare_digest(token, user.reset_password_token)):
             expired = user.reset_password_token_expire < dt.datetime.now()
             user.clear_reset_password_token()
             if not expired:
@@ -203,10 +207,27 @@ class WebUser(metaclass=PoolMeta):
         cls.write(list(users), {'invited_at': now()})
 
     @classmethod
-    def send_reset(cls, users):
-        "Send each owner a link to choose a new password"
-        cls._send_link(users, 'reset', 'owner_portal.msg_reset_password',
-            dt.timedelta(hours=2))
+    def send_reset(cls, login):
+        """Send the owner of login a link to choose a new password; asking
+        too often is refused like failed logins, and a link is sent at most
+        every RESET_INTERVAL"""
+        pool = Pool()
+        Attempt = pool.get('web.user.authenticate.attempt')
+        key = cls.login_key(login)
+        if Attempt.count(key) > config.getint(
+                'session', 'max_attempt', default=5):
+            raise RateLimitException()
+        # Counted as an attempt: the owner proves nothing by asking
+        Attempt.add(key)
+        user = cls.find_login(key)
+        if not user or not user.party:
+            return
+        expire = user.reset_password_token_expire
+        sent_at = expire - RESET_VALID if expire else None
+        if sent_at and sent_at + RESET_INTERVAL > dt.datetime.now():
+            return
+        cls._send_link([user], 'reset', 'owner_portal.msg_reset_password',
+            RESET_VALID)
 
     @classmethod
     def _send_link(cls, users, page, message, valid):

@@ -683,6 +683,7 @@ class Deadline(NoDeleteMixin, ModelSQL, ModelView):
             ('breached', "Breached"),
             ('void', "Void"),
             ], "State", required=True, sort=False)
+    state_string = state.translated('state')
     on_time = fields.Function(
         fields.Boolean("On Time"), 'get_on_time')
 

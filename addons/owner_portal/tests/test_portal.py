@@ -359,6 +359,30 @@ class PortalRouteTestCase(PortalFixtures, test_tryton.RouteTestCase):
         response = self.send(client, 'PUT', 'me', {'mobile': '12'}, headers)
         self.assertEqual(response.status_code, 400)
 
+    def test_forgot_is_limited(self):
+        """A reset link is sent once per interval, and asking again and
+        again is blocked like failed logins"""
+        client = self.client()
+        for _ in range(3):
+            response = self.send(client, 'POST', 'forgot',
+                {'login': MOBILE_B}, {})
+            self.assertEqual(response.status_code, 200)
+        # The same answer for nobody
+        response = self.send(client, 'POST', 'forgot',
+            {'login': '139 0000 0000'}, {})
+        self.assertEqual(response.status_code, 200)
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            Notification = pool.get('service_center.notification')
+            WebUser = pool.get('web.user')
+            user = WebUser.find_login(WebUser.login_key(MOBILE_B))
+            sent = Notification.search([('origin', '=', str(user))])
+            self.assertEqual(len(sent), 1)
+            self.assertEqual(sent[0].channel, 'sms')
+        answers = [self.send(client, 'POST', 'forgot',
+                {'login': MOBILE_B}, {}).status_code for _ in range(4)]
+        self.assertEqual(answers[-1], 429)
+
     def _restore_owner_a(self):
         with Transaction().start(DB_NAME, 0):
             pool = Pool()
