@@ -21,6 +21,8 @@ from .work_order import SATISFIED
 # The targets whose on-time rate the report shows
 KPI_TARGETS = ['ack', 'contact', 'onsite', 'resolution', 'callback']
 KPI_LEVELS = [1, 2, 3, 4]
+# The targets a department answers for
+DEPARTMENT_TARGETS = ['ack', 'contact', 'onsite']
 # The three levels of call-back: the centre's own, the samples
 CALLBACK_LEVELS = ['center', 'region', 'hq']
 
@@ -33,6 +35,35 @@ def _rate(numerator, denominator):
 
 def _count_if(condition):
     return Sum(Case((condition, 1), else_=0))
+
+
+def _deadline_counts(deadline, targets, at):
+    """For each target, the columns counting the deadlines decided (met, or
+    past due at at) and those met on time"""
+    counted = (deadline.state != 'void') & (
+        (deadline.met_at != Null) | (deadline.due_at < at))
+    on_time = (deadline.met_at != Null) & (
+        deadline.met_at <= deadline.due_at)
+    columns = []
+    for target in targets:
+        columns.append(_count_if(counted & (deadline.target == target)).as_(
+                '%s_counted' % target))
+        columns.append(_count_if(on_time & (deadline.target == target)).as_(
+                '%s_on_time' % target))
+    return columns
+
+
+def _on_time_rate(counts, target):
+    "The on-time rate of the target from the columns of _deadline_counts"
+    return _rate(
+        getattr(counts, '%s_on_time' % target),
+        getattr(counts, '%s_counted' % target))
+
+
+def _accepted(callback):
+    "The owner confirms the fix and is satisfied"
+    return callback.confirmed_closed & callback.satisfaction.in_(
+        list(SATISFIED))
 
 
 def _money(expression):
@@ -331,20 +362,9 @@ class KPIMixin:
             alarm, 'LEFT', condition=request.alarm == alarm.id).select(
             *key_columns, *columns, where=where, group_by=group_by)
 
-        # A deadline counts once decided: met, or past due
         pending = (deadline.state != 'void') & (deadline.met_at == Null)
-        counted = (deadline.state != 'void') & (
-            (deadline.met_at != Null) | (deadline.due_at < at))
-        on_time = (deadline.met_at != Null) & (
-            deadline.met_at <= deadline.due_at)
         columns = [key_columns[0]]
-        for target in KPI_TARGETS:
-            columns.append(_count_if(
-                    counted & (deadline.target == target)).as_(
-                    '%s_counted' % target))
-            columns.append(_count_if(
-                    on_time & (deadline.target == target)).as_(
-                    '%s_on_time' % target))
+        columns += _deadline_counts(deadline, KPI_TARGETS, at)
         undispatched = (pending & (deadline.due_at < at)
             & (deadline.target == 'ack') & (deadline.work_order == Null)
             & (request.state == 'registered'))
@@ -361,8 +381,7 @@ class KPIMixin:
             *columns, where=where, group_by=group_by)
 
         done = (callback.state == 'done') & callback.reached
-        accepted = callback.confirmed_closed & callback.satisfaction.in_(
-            list(SATISFIED))
+        accepted = _accepted(callback)
         columns = [key_columns[0]]
         for level in CALLBACK_LEVELS:
             columns.append(_count_if(done & (callback.level == level)).as_(
@@ -438,11 +457,8 @@ class KPIMixin:
         columns += [_rate(getattr(by_request, 'level%d' % level),
                 by_request.requests).as_('level%d_rate' % level)
             for level in KPI_LEVELS]
-        for target in KPI_TARGETS:
-            columns.append(_rate(
-                    getattr(by_deadline, '%s_on_time' % target),
-                    getattr(by_deadline, '%s_counted' % target)).as_(
-                    '%s_rate' % target))
+        columns += [_on_time_rate(by_deadline, target).as_('%s_rate' % target)
+            for target in KPI_TARGETS]
         for name in ['cost_%s' % b for b in COST_BEARERS] + ['cost']:
             columns.append(_money(
                     Coalesce(getattr(by_order, name), 0)).as_(name))
@@ -659,18 +675,8 @@ class DepartmentKPI(ModelSQL, ModelView):
             Sum(_money(order.cost)).as_('cost'),
             where=where, group_by=[order.department])
 
-        counted = (deadline.state != 'void') & (
-            (deadline.met_at != Null) | (deadline.due_at < at))
-        on_time = (deadline.met_at != Null) & (
-            deadline.met_at <= deadline.due_at)
         columns = [order.department.as_('id')]
-        for target in ['ack', 'contact', 'onsite']:
-            columns.append(_count_if(
-                    counted & (deadline.target == target)).as_(
-                    '%s_counted' % target))
-            columns.append(_count_if(
-                    on_time & (deadline.target == target)).as_(
-                    '%s_on_time' % target))
+        columns += _deadline_counts(deadline, DEPARTMENT_TARGETS, at)
         by_deadline = orders.join(
             deadline, condition=deadline.work_order == order.id).select(
             *columns, where=where, group_by=[order.department])
@@ -682,8 +688,7 @@ class DepartmentKPI(ModelSQL, ModelView):
             group_by=[handled.request, handled.department])
         done = ((callback.state == 'done') & callback.reached
             & (callback.level == 'center'))
-        accepted = callback.confirmed_closed & callback.satisfaction.in_(
-            list(SATISFIED))
+        accepted = _accepted(callback)
         by_callback = (request
             .join(center, condition=request.center == center.id)
             .join(pairs, condition=pairs.request == request.id)
@@ -703,17 +708,13 @@ class DepartmentKPI(ModelSQL, ModelView):
 
         reached = Coalesce(by_callback.reached, 0)
         reopened = Coalesce(by_callback.reopened, 0)
-        rates = {
-            'ack': _rate(by_deadline.ack_on_time, by_deadline.ack_counted),
-            'contact': _rate(
-                by_deadline.contact_on_time, by_deadline.contact_counted),
-            'onsite': _rate(
-                by_deadline.onsite_on_time, by_deadline.onsite_counted),
+        rates = {t: _on_time_rate(by_deadline, t) for t in DEPARTMENT_TARGETS}
+        rates.update({
             'satisfaction': _rate(
                 Coalesce(by_callback.satisfied, 0), reached),
             'no_reopen': Literal(1.0) - _rate(
                 reopened, by_callback.called),
-            }
+            })
         weights = Configuration(1).weights()
         weighted = sum(
             (Coalesce(rate * weights[name], 0)
