@@ -422,6 +422,7 @@ class PortalAPI(Model):
                     'warranty': [{
                             'part': type_.name,
                             'state': states[unit.warranty_state(type_)],
+                            'state_code': unit.warranty_state(type_),
                             'until': iso(unit.warranty_end(type_))
                             if unit.handover_date else None,
                             } for type_ in types],
