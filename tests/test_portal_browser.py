@@ -7,16 +7,24 @@ A fresh demo database is built in a temporary directory and served by
 her request, submits a new one, looks at her home and her profile, reads
 the page in English and logs out.  A wrong password is refused on the login
 page; a forgetful owner gets a link by text message and chooses a new
-password with it.  Every page is checked for JavaScript and console errors
-and for horizontal scrolling at 360 px.  Screenshots go to
-``artifacts/browser/portal_*.png``.
+password with it.  The whole way of a request: the owner sends it with
+photos from her phone, the receptionist dispatches it in sao, the
+department's responsible person acknowledges it and agrees the visit in
+sao, the owner signs the work off on her phone and rates it, and the
+request is closed.  Every page is
+checked for JavaScript and console errors and for horizontal scrolling at
+360 px.  Screenshots go to ``artifacts/browser/portal_*.png``.
 """
+import datetime as dt
+import json
 import re
 import sqlite3
 import subprocess
+from zoneinfo import ZoneInfo
 
 import pytest
 import test_browser as staff
+from PIL import Image, ImageDraw
 from playwright import sync_api as playwright_api
 
 expect = playwright_api.expect
@@ -80,9 +88,10 @@ def portal(tmp_path_factory):
             cwd=staff.REPO, env=env, stdout=log_file,
             stderr=subprocess.STDOUT)
     try:
-        url = 'http://127.0.0.1:%s/%s/portal/' % (port, staff.DATABASE)
+        server = 'http://127.0.0.1:%s/' % port
+        url = '%s%s/portal/' % (server, staff.DATABASE)
         staff.wait_for_http(url, process, log)
-        yield {'url': url, 'owners': owners, 'path': path}
+        yield {'url': url, 'owners': owners, 'path': path, 'server': server}
     finally:
         process.terminate()
         try:
@@ -103,12 +112,11 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def phone(browser):
+def phone_page(browser, **options):
     "A fresh page on a phone's screen that records JavaScript errors"
     context = browser.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True, locale='zh-CN',
-        timezone_id='Asia/Shanghai')
+        timezone_id='Asia/Shanghai', **options)
     context.set_default_timeout(staff.TIMEOUT)
     page = context.new_page()
     page.js_errors = []
@@ -122,8 +130,14 @@ def phone(browser):
             return
         page.js_errors.append('console: %s (%s)' % (message.text, url))
     page.on('console', console)
+    return page
+
+
+@pytest.fixture
+def phone(browser):
+    page = phone_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture(scope='module')
@@ -137,6 +151,9 @@ def check(page, artifacts, name):
     than the phone"""
     page.screenshot(path=str(artifacts / ('portal_%s.png' % name)))
     assert not page.js_errors, "JavaScript errors: %s" % page.js_errors
+    shown = page.locator('#main').inner_text()
+    assert not re.search(r'\b(null|undefined|NaN)\b', shown), (
+        "page %s shows a programming value: %s" % (name, shown))
     width = page.evaluate('document.documentElement.scrollWidth')
     assert width <= PHONE['width'], (
         "page %s scrolls sideways: %s px" % (name, width))
@@ -342,3 +359,362 @@ def test_forgotten_password(phone, portal, artifacts):
     expect(page.locator('#request-list .number').first).to_have_text(
         REQUEST_NUMBER)
     check(page, artifacts, 'reset_done')
+
+
+# The whole way of a request -------------------------------------------------
+
+# data/demo.py: a department and its first responsible person
+DEPARTMENT = '物业维修部'
+DEPARTMENT_USER = 'maintenance'
+MAX_PHOTOS = 6
+# The satisfaction the owner gives, and the deadlines' states as the
+# centre names them
+SATISFIED = '满意'
+DEADLINE_STATES = {'计时中', '已达成', '已超时'}
+WARRANTY_STATES = {'not_handed_over', 'under_warranty', 'expired'}
+SHANGHAI = ZoneInfo('Asia/Shanghai')
+
+
+@pytest.fixture
+def hidpi_phone(browser):
+    "A phone with a screen of two device pixels to the CSS pixel"
+    page = phone_page(browser, device_scale_factor=2)
+    yield page
+    page.context.close()
+
+
+def desktop_page(browser):
+    "A fresh page on a desk's screen for sao, recording JavaScript errors"
+    context = browser.new_context(
+        viewport={'width': 1280, 'height': 800}, locale='zh-CN',
+        timezone_id='Asia/Shanghai')
+    context.set_default_timeout(staff.TIMEOUT)
+    page = context.new_page()
+    page.js_errors = []
+    page.on('pageerror', lambda error: page.js_errors.append(str(error)))
+    page.on('console', lambda message: message.type == 'error'
+        and page.js_errors.append('console: %s' % message.text))
+    return page
+
+
+@pytest.fixture
+def desktop(browser):
+    page = desktop_page(browser)
+    yield page
+    page.context.close()
+
+
+def photo(path, format_, colour):
+    "A phone's photo of the problem: a wall with a crack across it"
+    picture = Image.new('RGB', (800, 600), colour)
+    ImageDraw.Draw(picture).line(
+        [(100, 80), (420, 330), (700, 520)], fill='#3a3a3a', width=12)
+    picture.save(path, format_)
+    return path
+
+
+def choose(dialog, name, text):
+    "Type into a many2one field of a sao form and pick sao's completion"
+    entry = dialog.locator('input[name=%s]' % name)
+    entry.fill(text)
+    dialog.locator('li.completion a').filter(has_text=text).first.click()
+    expect(entry).to_have_value(text)
+
+
+def sign_on(page, canvas):
+    "Sign on the canvas with the mouse: a name-like scrawl"
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x, y, width, height = box['x'], box['y'], box['width'], box['height']
+    points = [(0.1, 0.6), (0.2, 0.3), (0.3, 0.7), (0.42, 0.35),
+        (0.55, 0.65), (0.7, 0.3), (0.9, 0.55)]
+    page.mouse.move(x + width * points[0][0], y + height * points[0][1])
+    page.mouse.down()
+    for px, py in points[1:]:
+        page.mouse.move(x + width * px, y + height * py, steps=6)
+    page.mouse.up()
+
+
+def test_request_from_photos_to_closed(
+        browser, hidpi_phone, desktop, portal, artifacts, tmp_path):
+    """The owner sends a request with photos, the desk dispatches it in
+    sao, the department agrees the visit, the owner signs the work off on
+    her phone and rates it: the request is closed"""
+    page = hidpi_phone
+    mobile, owner, unit_code = portal['owners'][0]
+
+    # (a) On her phone: a new request with photos --------------------------
+    page.goto(portal['url'] + '#new')
+    at(page, 'login')
+    log_in(page, spoken(mobile), staff.PASSWORD)
+    at(page, 'new')
+    expect(page.get_by_role('radio', name=re.compile(unit_code))
+        ).to_be_checked()
+    page.get_by_label('类型', exact=True).select_option(label='报修')
+    page.locator(
+        '#new-category input[value="construction_repair"]').check()
+    description = '客厅天花板靠窗的地方裂了一道缝，下雨后墙角有水渍。'
+    page.get_by_label('问题描述', exact=True).fill(description)
+
+    # Seven photos chosen: the seventh is left out, and the page says so
+    files = [photo(tmp_path / 'ceiling.jpg', 'JPEG', '#e9e4da')] + [
+        photo(tmp_path / ('wall-%d.png' % i), 'PNG', '#dfe7ee')
+        for i in range(1, MAX_PHOTOS + 1)]
+    picker = page.get_by_label('添加照片')
+    expect(picker).to_have_attribute('accept', 'image/*')
+    picker.set_input_files(files)
+    previews = page.locator('#new-photo-previews .photo-preview')
+    expect(previews).to_have_count(MAX_PHOTOS)
+    expect(page.get_by_role('alert')).to_have_text(
+        '每条诉求最多 6 张照片，有 1 张没有添加。')
+    expect(page.locator('#new-photos-count')).to_have_text('已选 6/6 张照片')
+    expect(page.locator('label[for=new-photos]')).to_be_hidden()
+    # Each preview shows the photo itself and can be taken out again
+    expect(previews.first.locator('img')).to_have_attribute(
+        'src', re.compile(r'^blob:'))
+    expect(previews.first.locator('img')).to_have_attribute(
+        'alt', '照片 1：ceiling.jpg')
+    page.locator('#new-photos-count').scroll_into_view_if_needed()
+    check(page, artifacts, 'flow_01_photos_full')
+    for _ in range(MAX_PHOTOS - 2):
+        previews.last.get_by_role('button', name=re.compile('^移除')).click()
+    expect(previews).to_have_count(2)
+    expect(page.locator('#new-photos-count')).to_have_text('已选 2/6 张照片')
+    expect(page.get_by_role('button', name='移除照片 2：wall-1.png')
+        ).to_be_visible()
+    page.locator('#new-photo-previews').scroll_into_view_if_needed()
+    check(page, artifacts, 'flow_02_new')
+
+    with page.expect_response(lambda response: response.url.endswith(
+                '/api/requests') and response.request.method == 'POST'
+            ) as answer:
+        page.get_by_role('button', name='提交诉求').click()
+    assert answer.value.status == 200, answer.value.text()
+    assert answer.value.request.headers['content-type'].startswith(
+        'multipart/form-data; boundary=')
+    request_id = answer.value.json()['id']
+
+    at(page, r'request/%s' % request_id)
+    notice = page.get_by_role('status').filter(has_text=REQUEST_NUMBER)
+    expect(notice).to_be_visible()
+    number = REQUEST_NUMBER.search(notice.inner_text()).group()
+    thumbs = page.locator('#request-photos img')
+    expect(thumbs).to_have_count(2)
+    expect(thumbs.first).to_have_attribute('alt', '照片 1/2')
+    expect(thumbs.first).to_have_attribute(
+        'src', re.compile(r'^api/photos/\d+$'))
+    thumbs.last.scroll_into_view_if_needed()
+    # The photos as the server keeps them: loaded, at their own size
+    page.wait_for_function("""() => Array.from(document.querySelectorAll(
+        '#request-photos img')).every(i => i.complete && i.naturalWidth)""")
+    assert thumbs.evaluate_all(
+        'images => images.map(i => [i.naturalWidth, i.naturalHeight])'
+        ) == [[800, 600], [800, 600]]
+    photo_url = thumbs.first.evaluate('image => image.src')
+    served = page.request.get(photo_url)
+    assert served.headers['content-type'] == 'image/jpeg'
+    check(page, artifacts, 'flow_03_sent')
+
+    # (b) At the desk, in sao: the receptionist dispatches it --------------
+    desk = desktop
+    staff.open_action(desk, portal['server'], 'receptionist',
+        staff.MENU_CENTRE, staff.MENU_REQUESTS, staff.MENU_REQUESTS)
+    row = staff.list_rows(desk).filter(has_text=number)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text('已登记')
+    expect(row).to_contain_text(owner)
+    desk.screenshot(path=str(artifacts / 'portal_flow_04_desk_list.png'))
+    staff.assert_healthy(desk)
+
+    row.dblclick()
+    tab = staff.active_tab(desk)
+    form = tab.locator('.form').first
+    expect(form.locator('input[name=number]')).to_have_value(number)
+    expect(form.locator('select[name=channel] option:checked')
+        ).to_have_text('业主平台')
+    expect(form.locator('input[name=unit]')).to_have_value(
+        re.compile(re.escape(unit_code)))
+    # The owner's photos are with the request
+    attachments = staff.form_page(desk, '照片及附件').locator(
+        'table.tree').first.locator('> tbody > tr:not(.more-row)')
+    expect(attachments).to_have_count(2)
+
+    orders = staff.form_page(desk, '派工单')
+    orders.locator('.form-one2many button[title="新建"]').first.click()
+    dialog = desk.locator('.modal.in').last
+    # Shown, sao draws the new work order and puts the cursor in its first
+    # field: what was typed before is gone
+    expect(dialog.locator('input[name=department]')).to_be_focused()
+    choose(dialog, 'department', DEPARTMENT)
+    expect(dialog.locator('input[name=responsible]')).to_have_value(
+        re.compile(DEPARTMENT))
+    dialog.locator('textarea[name=instructions]').fill(
+        '业主在平台上传了照片：客厅天花板裂缝渗水，请上门查看。')
+    dialog.locator('button#save').click()
+    expect(desk.locator('.modal.in')).to_have_count(0)
+    order_rows = orders.locator('table.tree').first.locator(
+        '> tbody > tr:not(.more-row)')
+    expect(order_rows).to_have_count(1)
+    expect(order_rows.first).to_contain_text(DEPARTMENT)
+
+    tab.locator('button#save').click()
+    expect(tab.locator('button#save')).to_be_disabled()
+    dispatch = form.locator('button[name=dispatch]')
+    expect(dispatch).to_have_text('派工')
+    dispatch.click()
+    expect(form.locator('select[name=state] option:checked')).to_have_text(
+        '已派工')
+    expect(order_rows.first).to_contain_text('已派工')
+    desk.screenshot(path=str(artifacts / 'portal_flow_05_desk_dispatched.png'))
+    staff.assert_healthy(desk)
+
+    # (c) The department's responsible person, in sao on her own desk:
+    # acknowledged, then the visit agreed with the owner for within the hour
+    crew = desktop_page(browser)
+    staff.open_action(crew, portal['server'], DEPARTMENT_USER,
+        staff.MENU_CENTRE, staff.MENU_REQUESTS, '派工单')
+    row = staff.list_rows(crew).filter(has_text=number)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text('已派工')
+    row.dblclick()
+    tab = staff.active_tab(crew)
+    form = tab.locator('.form').first
+    state = form.locator('select[name=state] option:checked')
+    acknowledge = form.locator('button[name=acknowledge]')
+    expect(acknowledge).to_have_text('确认接单')
+    acknowledge.click()
+    expect(state).to_have_text('已受理确认')
+    visit = dt.datetime.now(SHANGHAI).replace(
+        second=0, microsecond=0) + dt.timedelta(hours=1)
+    planned = form.locator('input[name=visit_planned_at]')
+    planned.fill(visit.strftime('%Y-%m-%d %H:%M:%S'))
+    planned.press('Tab')
+    agree = form.locator('button[name=plan]')
+    expect(agree).to_have_text('约定上门')
+    agree.click()
+    expect(state).to_have_text('已预约')
+    expect(planned).to_have_value(re.compile(
+        '^%s' % re.escape(visit.strftime('%Y-%m-%d %H:%M:%S'))))
+    crew.screenshot(path=str(artifacts / 'portal_flow_06_department.png'))
+    staff.assert_healthy(crew)
+    crew.context.close()
+
+    # (d) On her phone: she signs the work off, then rates it --------------
+    menu_link(page, 'requests').click()
+    at(page, 'requests')
+    page.locator('#request-list .request-card').filter(
+        has_text=number).click()
+    at(page, r'request/%s' % request_id)
+    expect(page.locator('.state-line .badge')).to_have_text('已派工')
+    labels = set(page.locator('.deadline .badge').all_inner_texts())
+    assert labels and labels <= DEADLINE_STATES, labels
+    work_order = page.locator('.work-order').filter(has_text=DEPARTMENT)
+    expect(work_order.locator('.badge')).to_have_text('已预约')
+    # The time agreed at the desk, in Shanghai's time on her phone too
+    expect(work_order.locator('.meta')).to_contain_text(
+        '预约上门：%s年%s月%s日 %s' % (visit.year, visit.month, visit.day,
+            visit.strftime('%H:%M')))
+    sign = work_order.locator('form.sign-form')
+    expect(sign.get_by_role('heading', name='签字确认完工')).to_be_visible()
+    expect(sign.get_by_label('您的姓名', exact=True)).to_have_value(owner)
+    canvas = sign.locator('canvas.signature-pad')
+    expect(canvas).to_have_attribute('aria-label', '签名框')
+    assert canvas.evaluate('c => getComputedStyle(c).touchAction') == 'none'
+    # Drawn at the screen's density
+    size = canvas.evaluate("""c => [c.width, c.height,
+        c.getBoundingClientRect().width, c.getBoundingClientRect().height,
+        window.devicePixelRatio]""")
+    assert size[4] == 2
+    assert size[:2] == [round(size[2] * 2), round(size[3] * 2)], size
+
+    # A blank box is refused before anything is sent
+    sent = []
+    page.on('request', lambda request: '/sign' in request.url
+        and sent.append(request.url))
+    submit = sign.get_by_role('button', name='确认完工并提交签名')
+    submit.click()
+    expect(sign.get_by_role('alert')).to_have_text('请先在框内签名再提交。')
+    assert not sent
+    # Clear empties the box
+    sign_on(page, canvas)
+    sign.get_by_role('button', name='清除重签').click()
+    submit.click()
+    expect(sign.get_by_role('alert')).to_have_text('请先在框内签名再提交。')
+    assert not sent
+
+    sign_on(page, canvas)
+    # Signing takes the refusal away
+    expect(sign.get_by_role('alert')).to_have_count(0)
+    check(page, artifacts, 'flow_07_sign')
+    with page.expect_response(
+            lambda response: response.url.endswith('/sign')) as answer:
+        submit.click()
+    assert answer.value.status == 200, answer.value.text()
+    assert len(sent) == 1
+    signature = json.loads(answer.value.request.post_data)['signature']
+    assert signature.startswith('data:image/png;base64,')
+
+    # The page shows the request again: signed, resolved, to be rated
+    expect(page.get_by_role('status').filter(
+        has_text='已签字确认完工')).to_be_visible()
+    expect(page.locator('.state-line .badge')).to_have_text('已解决')
+    expect(work_order.locator('.badge')).to_have_text('已完成')
+    expect(work_order.locator('.signed')).to_have_text('您已签字确认')
+    expect(page.locator('form.sign-form')).to_have_count(0)
+    expect(page.locator('.timeline')).to_contain_text(owner)
+    rate = page.locator('#rate')
+    expect(rate.get_by_role('heading', name='评价本次服务')).to_be_visible()
+    # Large targets: each choice is at least 48 px high
+    heights = rate.locator('.choice').evaluate_all(
+        'choices => choices.map(c => c.getBoundingClientRect().height)')
+    assert len(heights) == 7 and min(heights) >= 48, heights
+    rate.scroll_into_view_if_needed()
+    check(page, artifacts, 'flow_08_resolved')
+
+    rate.get_by_role('radio', name='是，已经解决').check()
+    rate.get_by_role('radio', name=SATISFIED, exact=True).check()
+    rate.get_by_label('还有什么想告诉我们的？（选填）').fill(
+        '师傅很准时，修得也干净。')
+    with page.expect_response(
+            lambda response: response.url.endswith('/rate')) as answer:
+        rate.get_by_role('button', name='提交评价').click()
+    assert answer.value.status == 200, answer.value.text()
+    assert json.loads(answer.value.request.post_data) == {
+        'confirmed': True, 'satisfaction': 'satisfied',
+        'comment': '师傅很准时，修得也干净。'}
+
+    expect(page.get_by_role('status')).to_have_text(
+        '谢谢您的评价，这条诉求已关闭。')
+    expect(page.locator('.state-line .badge')).to_have_text('已关闭')
+    expect(page.locator('#rate')).to_have_count(0)
+    check(page, artifacts, 'flow_09_closed')
+
+    # Her list says so too, and the centre keeps her answer
+    menu_link(page, 'requests').click()
+    card = page.locator('#request-list .request-card').filter(
+        has_text=number)
+    expect(card.locator('.badge')).to_have_text('已关闭')
+    connection = sqlite3.connect(
+        str(portal['path'] / ('%s.sqlite' % staff.DATABASE)))
+    try:
+        assert connection.execute(
+            'SELECT o.state, o.signed_by, o.signature IS NOT NULL, '
+            'c.channel, c.satisfaction, c.confirmed_closed, r.state '
+            'FROM service_center_work_order AS o '
+            'JOIN service_center_request AS r ON r.id = o.request '
+            'JOIN service_center_callback AS c ON c.request = r.id '
+            'WHERE r.id = ?', (request_id,)).fetchall() == [
+            ('done', owner, 1, 'portal', 'satisfied', 1, 'closed')]
+    finally:
+        connection.close()
+
+    # Her home: the warranty of each part coloured by its state
+    menu_link(page, 'units').click()
+    at(page, 'units')
+    warranties = page.locator('.unit-card').filter(
+        has_text=unit_code).locator('.warranty')
+    expect(warranties.first).to_be_visible()
+    states = warranties.evaluate_all(
+        'items => items.map(i => i.dataset.state)')
+    assert states and set(states) <= WARRANTY_STATES, states
+    check(page, artifacts, 'flow_10_units')

@@ -22,7 +22,10 @@
  * Portal.runHooks(name, ...args) and awaited in the order registered by
  * Portal.hook(name, fn):
  *   'request-form'    (extra, form)      add fields to the new request form
- *   'request-submit'  (body, form)       add to the JSON body before POST
+ *   'request-submit'  (body, form, files)  add to the JSON body before
+ *                     POST, or File objects to files: the request is then
+ *                     sent as multipart/form-data (JSON in "data", the
+ *                     files as "photos")
  *   'request-created' (request, form)    after POST, e.g. upload photos
  *   'request-detail'  (view, request)    add sections to a request's page
  *   'work-order'      (item, order, request)  add to a work order, e.g. sign
@@ -99,6 +102,47 @@
             'work_order.signed': '您已签字确认',
             'work_order.none': '还没有派工。',
             'timeline.empty': '还没有处理记录。',
+            'request.photos': '照片',
+            'request.photo': '照片 {index}/{count}',
+            'request.photo_open': '查看照片 {index}/{count} 的大图',
+            'photos.label': '照片（选填）',
+            'photos.hint': '最多 {max} 张，每张不超过 {size} MB。拍下问题所在，可以帮助我们更快处理。',
+            'photos.add': '添加照片',
+            'photos.count': '已选 {count}/{max} 张照片',
+            'photos.too_many': '每条诉求最多 {max} 张照片，有 {extra} 张没有添加。',
+            'photos.too_big': '“{name}”超过 {size} MB，没有添加。',
+            'photos.not_image': '“{name}”不是照片，没有添加。',
+            'photos.preview': '照片 {index}：{name}',
+            'photos.no_preview': '无法预览',
+            'photos.remove': '移除',
+            'photos.remove_label': '移除照片 {index}：{name}',
+            'photos.removed': '已移除“{name}”。',
+            'sign.title': '签字确认完工',
+            'sign.intro': '请先确认维修已经完成，再签字。签字后这张派工单即完成。',
+            'sign.name': '您的姓名',
+            'sign.pad': '签名',
+            'sign.pad_hint': '请用手指（或鼠标）在下面的框内签名。',
+            'sign.pad_label': '签名框',
+            'sign.clear': '清除重签',
+            'sign.submit': '确认完工并提交签名',
+            'sign.blank': '请先在框内签名再提交。',
+            'sign.done': '已签字确认完工，谢谢！',
+            'rate.title': '评价本次服务',
+            'rate.intro': '维修已经完成，请告诉我们结果。',
+            'rate.fixed': '问题真的解决了吗？',
+            'rate.yes': '是，已经解决',
+            'rate.no': '没有，问题还在',
+            'rate.satisfaction': '您对本次服务满意吗？',
+            'rate.very_satisfied': '非常满意',
+            'rate.satisfied': '满意',
+            'rate.fairly_satisfied': '基本满意',
+            'rate.dissatisfied': '不满意',
+            'rate.very_dissatisfied': '非常不满意',
+            'rate.comment': '还有什么想告诉我们的？（选填）',
+            'rate.submit': '提交评价',
+            'rate.closed': '谢谢您的评价，这条诉求已关闭。',
+            'rate.reopened': '谢谢您告诉我们。诉求已重新打开，我们会尽快跟进。',
+            'rate.thanks': '谢谢您的评价！',
             'new.where': '地点',
             'new.common': '公共区域',
             'new.project': '小区',
@@ -183,6 +227,47 @@
             'work_order.signed': 'You signed it off',
             'work_order.none': 'No work order yet.',
             'timeline.empty': 'Nothing has happened yet.',
+            'request.photos': 'Photos',
+            'request.photo': 'Photo {index} of {count}',
+            'request.photo_open': 'Open photo {index} of {count} full size',
+            'photos.label': 'Photos (optional)',
+            'photos.hint': 'Up to {max}, each at most {size} MB. A photo of the problem helps us fix it sooner.',
+            'photos.add': 'Add photos',
+            'photos.count': '{count} of {max} photos chosen',
+            'photos.too_many': 'A request takes at most {max} photos: {extra} were not added.',
+            'photos.too_big': '"{name}" is larger than {size} MB and was not added.',
+            'photos.not_image': '"{name}" is not a photo and was not added.',
+            'photos.preview': 'Photo {index}: {name}',
+            'photos.no_preview': 'No preview',
+            'photos.remove': 'Remove',
+            'photos.remove_label': 'Remove photo {index}: {name}',
+            'photos.removed': '"{name}" removed.',
+            'sign.title': 'Sign to confirm the work is done',
+            'sign.intro': 'Check that the work is finished, then sign: the work order is then done.',
+            'sign.name': 'Your name',
+            'sign.pad': 'Signature',
+            'sign.pad_hint': 'Sign in the box below with your finger (or the mouse).',
+            'sign.pad_label': 'Signature box',
+            'sign.clear': 'Clear',
+            'sign.submit': 'Confirm and send my signature',
+            'sign.blank': 'Please sign in the box before sending.',
+            'sign.done': 'Signed: the work is confirmed. Thank you!',
+            'rate.title': 'Rate our service',
+            'rate.intro': 'The work is finished: please tell us how it went.',
+            'rate.fixed': 'Is the problem really fixed?',
+            'rate.yes': 'Yes, it is fixed',
+            'rate.no': 'No, it is not',
+            'rate.satisfaction': 'How satisfied are you with our service?',
+            'rate.very_satisfied': 'Very satisfied',
+            'rate.satisfied': 'Satisfied',
+            'rate.fairly_satisfied': 'Fairly satisfied',
+            'rate.dissatisfied': 'Dissatisfied',
+            'rate.very_dissatisfied': 'Very dissatisfied',
+            'rate.comment': 'Anything else to tell us? (optional)',
+            'rate.submit': 'Send my rating',
+            'rate.closed': 'Thank you for your rating: the request is closed.',
+            'rate.reopened': 'Thank you for telling us. The request is open again and we will follow it up soon.',
+            'rate.thanks': 'Thank you for your rating!',
             'new.where': 'Where',
             'new.common': 'A common area',
             'new.project': 'Residence',
@@ -491,7 +576,8 @@
 
     /**
      * Call the portal's JSON API: method, path below api/, and the body
-     * to send as JSON.  Resolve with the answer's data; reject with an
+     * to send as JSON, or a FormData to send as multipart/form-data (its
+     * "data" field holding the JSON, as the server expects).  Resolve with the answer's data; reject with an
      * ApiError carrying the server's message.  When the session has
      * ended on a page that needs it, go to the login page.
      */
@@ -504,7 +590,10 @@
             headers['X-CSRF-Token'] = state.csrf;
         }
         const init = {method, headers, credentials: 'same-origin'};
-        if (method !== 'GET' && method !== 'HEAD') {
+        if (body instanceof FormData) {
+            // Files: the browser sets the multipart type and its boundary
+            init.body = body;
+        } else if (method !== 'GET' && method !== 'HEAD') {
             headers['Content-Type'] = 'application/json';
             init.body = JSON.stringify(body ?? {});
         }

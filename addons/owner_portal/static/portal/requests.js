@@ -1,10 +1,21 @@
 /* This file is part of the coastal customer service project. */
-/* The owner's requests: the list, one request, and a new request */
+/*
+ * The owner's requests: the list, one request with its photos, the
+ * sign-off of a work order and the rating of the work, and a new request
+ * with its photos
+ */
 'use strict';
 
 (() => {
     const {el, t} = Portal;
     const EXCERPT = 60;  // characters of the description in the list
+    // The server's limits on the photos of a request (owner_portal.api)
+    const MAX_PHOTOS = 6;
+    const MAX_PHOTO_MB = 10;
+    // The owner's answers to the centre's call-back, best first
+    const SATISFACTION = [
+        'very_satisfied', 'satisfied', 'fairly_satisfied', 'dissatisfied',
+        'very_dissatisfied'];
 
     function excerpt(text) {
         const chars = Array.from(text || '');
@@ -70,23 +81,264 @@
     }
 
     function deadline(item) {
-        let status;
-        if (item.met_at) {
-            status = t('deadline.met', {
-                at: Portal.formatDateTime(item.met_at)});
-        } else {
-            status = t(item.state === 'breached'
-                ? 'deadline.breached' : 'deadline.pending');
-        }
+        // The state as the centre names it; the page's own words for a
+        // server that does not say
+        const label = item.state_label || t(item.state === 'breached'
+            ? 'deadline.breached' : 'deadline.pending');
         return el('li', {class: 'deadline deadline-' + (
             /^[a-z]+$/.test(item.state) ? item.state : 'pending')},
-        el('span', {class: 'deadline-target', text: item.target}),
+        el('span', {class: 'deadline-head'},
+            el('span', {class: 'deadline-target', text: item.target}),
+            badge(item.state, label)),
         el('span', {class: 'deadline-due', text: t('deadline.due', {
             at: Portal.formatDateTime(item.due_at)})}),
-        el('span', {class: 'deadline-state', text: status}));
+        item.met_at && el('span', {class: 'deadline-met-at', text: t(
+            'deadline.met', {at: Portal.formatDateTime(item.met_at)})}));
     }
 
-    async function workOrder(order, request) {
+    function photoUrl(id) {
+        return 'api/photos/' + encodeURIComponent(id);
+    }
+
+    /** The request's photos as thumbnails, each a link to the photo */
+    function photoSection(request) {
+        const ids = (request.photos || []).filter(
+            (id) => Number.isInteger(id) && id > 0);
+        if (!ids.length) {
+            return null;
+        }
+        const count = ids.length;
+        return section(t('request.photos'), el('ul', {
+            class: 'photos', id: 'request-photos'},
+        ids.map((id, index) => el('li', null, el('a', {
+            href: photoUrl(id), target: '_blank', rel: 'noopener',
+            class: 'photo-link',
+            title: t('request.photo_open', {index: index + 1, count}),
+        }, el('img', {
+            src: photoUrl(id), class: 'photo-thumb', loading: 'lazy',
+            decoding: 'async',
+            alt: t('request.photo', {index: index + 1, count}),
+        }))))));
+    }
+
+    // Signature ----------------------------------------------------------
+
+    /**
+     * A box to sign in with a finger, a pen or the mouse (Pointer
+     * Events).  The strokes are kept in CSS pixels and drawn again at the
+     * screen's density whenever the box changes size.
+     */
+    function signaturePad(id, onStart) {
+        const labelId = id + '-label';
+        const hintId = id + '-hint';
+        const canvas = el('canvas', {
+            id, class: 'signature-pad', role: 'img',
+            'aria-label': t('sign.pad_label'),
+            'aria-describedby': hintId});
+        const strokes = [];
+        let current = null;
+        let ratio = 0;
+
+        const pen = () => {
+            const context = canvas.getContext('2d');
+            context.setTransform(ratio, 0, 0, ratio, 0, 0);
+            context.lineWidth = 2.5;
+            context.lineCap = 'round';
+            context.lineJoin = 'round';
+            context.strokeStyle = '#111';
+            context.fillStyle = '#111';
+            return context;
+        };
+        const dot = (context, [x, y]) => {
+            context.beginPath();
+            context.arc(x, y, context.lineWidth / 2, 0, 2 * Math.PI);
+            context.fill();
+        };
+        const line = (context, [x0, y0], [x1, y1]) => {
+            context.beginPath();
+            context.moveTo(x0, y0);
+            context.lineTo(x1, y1);
+            context.stroke();
+        };
+        const redraw = () => {
+            const context = canvas.getContext('2d');
+            context.setTransform(1, 0, 0, 1, 0, 0);
+            context.clearRect(0, 0, canvas.width, canvas.height);
+            const drawing = pen();
+            for (const stroke of strokes) {
+                dot(drawing, stroke[0]);
+                for (let i = 1; i < stroke.length; i++) {
+                    line(drawing, stroke[i - 1], stroke[i]);
+                }
+            }
+        };
+        const fit = () => {
+            const box = canvas.getBoundingClientRect();
+            const density = window.devicePixelRatio || 1;
+            const width = Math.round(box.width * density);
+            const height = Math.round(box.height * density);
+            if (!width || !height) {
+                return;
+            }
+            if (width !== canvas.width || height !== canvas.height
+                    || density !== ratio) {
+                ratio = density;
+                canvas.width = width;
+                canvas.height = height;
+                redraw();
+            }
+        };
+        const at = (event) => {
+            const box = canvas.getBoundingClientRect();
+            return [event.clientX - box.left, event.clientY - box.top];
+        };
+
+        canvas.addEventListener('pointerdown', (event) => {
+            if (event.pointerType === 'mouse' && event.button !== 0) {
+                return;
+            }
+            event.preventDefault();
+            fit();
+            canvas.setPointerCapture(event.pointerId);
+            current = {pointer: event.pointerId, points: [at(event)]};
+            strokes.push(current.points);
+            dot(pen(), current.points[0]);
+            onStart();
+        });
+        canvas.addEventListener('pointermove', (event) => {
+            if (!current || event.pointerId !== current.pointer) {
+                return;
+            }
+            event.preventDefault();
+            const coalesced = event.getCoalescedEvents
+                ? event.getCoalescedEvents() : [];
+            const context = pen();
+            for (const each of coalesced.length ? coalesced : [event]) {
+                const point = at(each);
+                line(context, current.points[current.points.length - 1],
+                    point);
+                current.points.push(point);
+            }
+        });
+        const end = (event) => {
+            if (current && event.pointerId === current.pointer) {
+                current = null;
+            }
+        };
+        canvas.addEventListener('pointerup', end);
+        canvas.addEventListener('pointercancel', end);
+        // Drawn at the right size once on the page, and again when the
+        // phone turns
+        if (window.ResizeObserver) {
+            new ResizeObserver(fit).observe(canvas);
+        }
+
+        const clear = el('button', {
+            type: 'button', class: 'button secondary signature-clear',
+            text: t('sign.clear'),
+            onclick: () => {
+                strokes.length = 0;
+                current = null;
+                redraw();
+            }});
+        const node = el('div', {
+            class: 'field signature', role: 'group',
+            'aria-labelledby': labelId},
+        el('span', {class: 'label', id: labelId, text: t('sign.pad')}),
+        el('p', {class: 'hint', id: hintId, text: t('sign.pad_hint')}),
+        canvas, clear);
+        return {
+            node,
+            isBlank: () => !strokes.length,
+            toDataURL: () => {
+                fit();
+                return canvas.toDataURL('image/png');
+            },
+        };
+    }
+
+    /** The owner signs the work order off: the work is done */
+    function signForm(order, request, me) {
+        const id = 'sign-' + order.id;
+        const name = el('input', {
+            type: 'text', id: id + '-name', autocomplete: 'name',
+            maxlength: '200', value: (me && me.name) || ''});
+        // A refusal of the blank box goes once she signs
+        const pad = signaturePad(id + '-pad', () => {
+            if (form.getAttribute('aria-busy') !== 'true') {
+                messages.replaceChildren();
+            }
+        });
+        const form = el('form', {
+            class: 'form sign-form', id,
+            'aria-labelledby': id + '-title'},
+        el('h4', {id: id + '-title', text: t('sign.title')}),
+        el('p', {class: 'intro', text: t('sign.intro')}),
+        Portal.field(t('sign.name'), name),
+        pad.node,
+        el('button', {type: 'submit', class: 'button primary',
+            text: t('sign.submit')}));
+        const messages = Portal.onSubmit(form, async () => {
+            Portal.require([[t('sign.name'), name.value]]);
+            if (pad.isBlank()) {
+                throw new Portal.ApiError(0, t('sign.blank'));
+            }
+            await Portal.api('POST',
+                'work_orders/' + encodeURIComponent(order.id) + '/sign', {
+                    name: name.value.trim(),
+                    signature: pad.toDataURL(),
+                });
+            Portal.flash(t('sign.done'));
+            Portal.go('request', request.id);
+        });
+        return form;
+    }
+
+    // Rating -------------------------------------------------------------
+
+    /** The owner answers the centre's call-back: fixed, and how satisfied */
+    function rateForm(request) {
+        const fixed = el('fieldset', {class: 'choices', id: 'rate-fixed'},
+            el('legend', {text: t('rate.fixed')}),
+            Portal.radio('confirmed', 'yes', t('rate.yes'), false),
+            Portal.radio('confirmed', 'no', t('rate.no'), false));
+        const satisfaction = el('fieldset', {
+            class: 'choices', id: 'rate-satisfaction'},
+        el('legend', {text: t('rate.satisfaction')}),
+        SATISFACTION.map((value) => Portal.radio(
+            'satisfaction', value, t('rate.' + value), false)));
+        const comment = el('textarea', {
+            id: 'rate-comment', rows: '3', maxlength: '4000'});
+        const form = el('form', {class: 'form rate-form', id: 'rate-form'},
+            el('p', {class: 'intro', text: t('rate.intro')}),
+            fixed, satisfaction,
+            Portal.field(t('rate.comment'), comment),
+            el('button', {type: 'submit', class: 'button primary',
+                text: t('rate.submit')}));
+        const chosen = (name) => {
+            const input = form.querySelector(`input[name=${name}]:checked`);
+            return input ? input.value : '';
+        };
+        Portal.onSubmit(form, async () => {
+            Portal.require([
+                [t('rate.fixed'), chosen('confirmed')],
+                [t('rate.satisfaction'), chosen('satisfaction')],
+            ]);
+            const result = await Portal.api('POST',
+                'requests/' + encodeURIComponent(request.id) + '/rate', {
+                    confirmed: chosen('confirmed') === 'yes',
+                    satisfaction: chosen('satisfaction'),
+                    comment: comment.value.trim() || null,
+                });
+            Portal.flash(t({closed: 'rate.closed', reopened: 'rate.reopened'}[
+                result.state] || 'rate.thanks'));
+            Portal.go('request', request.id);
+        });
+        return el('section', {class: 'panel rate', id: 'rate'},
+            el('h3', {text: t('rate.title')}), form);
+    }
+
+    async function workOrder(order, request, me) {
         const item = el('li', {class: 'work-order'},
             el('span', {class: 'card-head'},
                 el('span', {class: 'department', text: order.department}),
@@ -98,8 +350,8 @@
                 class: 'meta', text: t('work_order.done', {
                     at: Portal.formatDateTime(order.done_at)})}),
             order.signed && el('span', {
-                class: 'meta', text: t('work_order.signed')}));
-        // Where signing off the work order will plug in
+                class: 'meta signed', text: t('work_order.signed')}),
+            order.can_sign && signForm(order, request, me));
         await Portal.runHooks('work-order', item, order, request);
         return item;
     }
@@ -118,10 +370,14 @@
         const id = route.args[0] || '';
         const request = await Portal.api(
             'GET', 'requests/' + encodeURIComponent(id));
+        // The owner's name as she last gave it, to sign with
+        const me = (request.work_orders || []).some((o) => o.can_sign)
+            ? await Portal.api('GET', 'me') : null;
         const orders = await Promise.all(
             (request.work_orders || []).map(
-                (order) => workOrder(order, request)));
-        view.replaceChildren(
+                (order) => workOrder(order, request, me)));
+        // The sections a request has (replaceChildren would write "null")
+        view.replaceChildren(...[
             Portal.heading(t('request.title', {number: request.number})),
             el('p', {class: 'state-line'},
                 badge(request.state, request.state_label)),
@@ -132,8 +388,10 @@
                 [t('request.received'), time(request.received_at,
                     Portal.formatDateTime(request.received_at))],
             ]),
+            request.can_rate ? rateForm(request) : null,
             section(t('request.description'),
                 el('p', {class: 'description', text: request.description})),
+            photoSection(request),
             (request.deadlines || []).length ? section(
                 t('request.deadlines'),
                 el('ul', {class: 'deadlines'},
@@ -143,8 +401,8 @@
                 : el('p', {class: 'empty', text: t('work_order.none')})),
             section(t('request.timeline'), timeline(request.timeline || [])),
             el('p', {class: 'links'}, el('a', {
-                href: '#requests', text: t('request.back')})));
-        // Where photos and the satisfaction rating will plug in
+                href: '#requests', text: t('request.back')})),
+        ].filter(Boolean));
         await Portal.runHooks('request-detail', view, request);
     }
 
@@ -155,6 +413,113 @@
             el('option', {value: '', text: placeholder}),
             options.map(([value, label]) => el('option', {
                 value: String(value), text: label})));
+    }
+
+    /** A file the server may take as a photo (iPhones' HEIC may come
+     * without a type) */
+    function isImage(file) {
+        return file.type ? file.type.startsWith('image/')
+            : /\.(heic|heif|jpe?g|png|webp)$/i.test(file.name);
+    }
+
+    /**
+     * The photos of a new request: chosen from the phone's gallery or
+     * camera, shown small, each with a button to take it out again; at
+     * most MAX_PHOTOS of at most MAX_PHOTO_MB each.
+     */
+    function photoPicker() {
+        const chosen = [];  // {file, url}
+        const input = el('input', {
+            type: 'file', id: 'new-photos', class: 'photo-input',
+            accept: 'image/*', multiple: true,
+            'aria-describedby': 'new-photos-hint new-photos-count'});
+        const count = el('p', {
+            class: 'hint photo-count', id: 'new-photos-count',
+            'aria-live': 'polite'});
+        const messages = el('div', {class: 'messages'});
+        const previews = el('ul', {class: 'photo-previews',
+            id: 'new-photo-previews'});
+        const add = el('div', {class: 'photo-add'}, input, el('label', {
+            for: 'new-photos', class: 'button secondary',
+            text: t('photos.add')}));
+        const node = el('fieldset', {class: 'field photos-field'},
+            el('legend', {text: t('photos.label')}),
+            el('p', {class: 'hint', id: 'new-photos-hint', text: t(
+                'photos.hint', {max: MAX_PHOTOS, size: MAX_PHOTO_MB})}),
+            previews, add, count, messages);
+
+        const draw = (focusIndex) => {
+            previews.replaceChildren(...chosen.map(({file, url}, index) => {
+                const values = {index: index + 1, name: file.name};
+                const image = el('img', {
+                    src: url, class: 'photo-thumb',
+                    alt: t('photos.preview', values),
+                    onerror: (event) => event.currentTarget.replaceWith(
+                        el('span', {
+                            class: 'photo-thumb photo-placeholder',
+                            role: 'img', 'aria-label': t(
+                                'photos.preview', values),
+                            text: t('photos.no_preview')}))});
+                return el('li', {class: 'photo-preview'}, image,
+                    el('button', {
+                        type: 'button', class: 'photo-remove',
+                        text: t('photos.remove'),
+                        'aria-label': t('photos.remove_label', values),
+                        onclick: () => remove(index)}));
+            }));
+            previews.hidden = !chosen.length;
+            count.textContent = t('photos.count', {
+                count: chosen.length, max: MAX_PHOTOS});
+            // Full: the count says why no more can be added
+            add.hidden = chosen.length >= MAX_PHOTOS;
+            if (focusIndex !== undefined) {
+                const buttons = previews.querySelectorAll('.photo-remove');
+                (buttons[Math.min(focusIndex, buttons.length - 1)]
+                    || input).focus();
+            }
+        };
+        const remove = (index) => {
+            const [gone] = chosen.splice(index, 1);
+            URL.revokeObjectURL(gone.url);
+            Portal.showNotice(messages, t('photos.removed', {
+                name: gone.file.name}));
+            draw(index);
+        };
+        input.addEventListener('change', () => {
+            const problems = [];
+            let extra = 0;
+            for (const file of Array.from(input.files || [])) {
+                if (!isImage(file)) {
+                    problems.push(t('photos.not_image', {name: file.name}));
+                } else if (file.size > MAX_PHOTO_MB * 1024 * 1024) {
+                    problems.push(t('photos.too_big', {
+                        name: file.name, size: MAX_PHOTO_MB}));
+                } else if (chosen.length >= MAX_PHOTOS) {
+                    extra += 1;
+                } else {
+                    chosen.push({file, url: URL.createObjectURL(file)});
+                }
+            }
+            if (extra) {
+                problems.unshift(t('photos.too_many', {
+                    max: MAX_PHOTOS, extra}));
+            }
+            // The same file may be chosen again after its removal
+            input.value = '';
+            messages.replaceChildren(...problems.map(
+                (text) => Portal.message('error', text)));
+            draw();
+        });
+        draw();
+        return {
+            node,
+            files: () => chosen.map(({file}) => file),
+            release: () => {
+                for (const {url} of chosen) {
+                    URL.revokeObjectURL(url);
+                }
+            },
+        };
     }
 
     async function renderNew(view) {
@@ -196,7 +561,10 @@
             'category', c.value, c.label, false)));
         const description = el('textarea', {
             id: 'new-description', rows: '5', maxlength: '4000'});
-        // Where photos will plug in
+        const photos = photoPicker();
+        // The previews' object URLs are let go with the page
+        window.addEventListener('hashchange', photos.release, {once: true});
+        // Where other modules add fields
         const extra = el('div', {class: 'extra'});
 
         const form = el('form', {class: 'form', id: 'new-request'},
@@ -205,6 +573,7 @@
             categories,
             Portal.field(t('new.description'), description,
                 t('new.description_hint')),
+            photos.node,
             extra,
             el('button', {type: 'submit', class: 'button primary',
                 text: t('new.submit')}));
@@ -242,8 +611,18 @@
             } else {
                 body.unit = Number(place);
             }
-            await Portal.runHooks('request-submit', body, form);
-            const request = await Portal.api('POST', 'requests', body);
+            const files = photos.files();
+            await Portal.runHooks('request-submit', body, form, files);
+            let payload = body;
+            if (files.length) {
+                // The same JSON in "data", the photos beside it
+                payload = new FormData();
+                payload.append('data', JSON.stringify(body));
+                for (const file of files) {
+                    payload.append('photos', file, file.name);
+                }
+            }
+            const request = await Portal.api('POST', 'requests', payload);
             await Portal.runHooks('request-created', request, form);
             Portal.flash(t('request.created', {number: request.number}));
             Portal.go('request', request.id);

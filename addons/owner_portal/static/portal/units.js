@@ -5,12 +5,19 @@
 (() => {
     const {el, t} = Portal;
 
+    // The warranty states the page colours; the words are the server's
+    const WARRANTY_STATES = ['not_handed_over', 'under_warranty', 'expired'];
+
     function warranty(item) {
-        return el('li', {class: 'warranty'},
-            el('span', {class: 'warranty-part', text: item.part}),
-            el('span', {class: 'warranty-state', text: item.state}),
-            item.until && el('span', {class: 'warranty-until', text: t(
-                'units.until', {date: Portal.formatDate(item.until)})}));
+        const code = WARRANTY_STATES.includes(item.state_code)
+            ? item.state_code : null;
+        return el('li', {
+            class: 'warranty' + (code ? ' warranty-' + code : ''),
+            'data-state': code},
+        el('span', {class: 'warranty-part', text: item.part}),
+        el('span', {class: 'warranty-state', text: item.state}),
+        item.until && el('span', {class: 'warranty-until', text: t(
+            'units.until', {date: Portal.formatDate(item.until)})}));
     }
 
     function unit(home) {
