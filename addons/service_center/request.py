@@ -291,7 +291,8 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_received_at(cls):
-        return now()
+        # To the second, as the staff read it
+        return now().replace(microsecond=0)
 
     @classmethod
     def default_one_call(cls):

@@ -376,8 +376,9 @@ class WorkOrder(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                 raise WorkOrderError(gettext(
                         'service_center.msg_work_order_signature_required',
                         order=order.rec_name))
-        at = now()
+        # On site at the latest when the owner signs
         cls.arrive(orders)
+        at = now()
         cls.write(orders, {'done_at': at, 'signed_at': at})
         Request.check_resolved(
             list({o.request.id for o in orders}), done=orders)
