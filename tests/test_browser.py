@@ -9,6 +9,7 @@ engineering team its work orders and planned visits, the leadership group
 the same-problem alarm; and the receptionist registers a call.
 Screenshots go to ``artifacts/browser/``.
 """
+import contextlib
 import datetime as dt
 import os
 import re
@@ -113,13 +114,10 @@ def wait_for_http(url, process, log):
         % (url, SERVER_START_TIMEOUT, log.read_text()))
 
 
-@pytest.fixture(scope='module')
-def server(tmp_path_factory):
-    "URL of a trytond serving sao and a fresh demo database"
-    path = tmp_path_factory.mktemp('browser')
-    env = server_env(path)
-    build_demo(path, env)
-
+@contextlib.contextmanager
+def demo_server(path, env, check='/'):
+    """Serve the demo database of path with trytond on a free local port;
+    yield the server's URL once check answers, stop it at the end"""
     # trytond.conf sets [web] listen and config files beat environment
     # variables, so the port comes from a second config file read last.
     port = free_port()
@@ -132,7 +130,7 @@ def server(tmp_path_factory):
             cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         url = 'http://127.0.0.1:%s/' % port
-        wait_for_http(url, process, log)
+        wait_for_http(url + check.lstrip('/'), process, log)
         yield url
     finally:
         process.terminate()
@@ -143,7 +141,15 @@ def server(tmp_path_factory):
             process.wait()
 
 
-# Browser --------------------------------------------------------------------
+@pytest.fixture(scope='module')
+def server(tmp_path_factory):
+    "URL of a trytond serving sao and a fresh demo database"
+    path = tmp_path_factory.mktemp('browser')
+    env = server_env(path)
+    build_demo(path, env)
+    with demo_server(path, env) as url:
+        yield url
+
 
 @pytest.fixture(scope='module')
 def browser():
@@ -153,6 +159,8 @@ def browser():
         yield browser
         browser.close()
 
+
+# Browser --------------------------------------------------------------------
 
 @pytest.fixture
 def page(browser):

@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import re
 import sqlite3
-import subprocess
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -76,40 +75,15 @@ def portal(tmp_path_factory):
     owners = portal_owners(path)
     assert [code for _, _, code in owners] == [HOME_UNIT, '2-2-301']
 
-    # trytond.conf's [web] listen is overridden by a config file read last
-    port = staff.free_port()
-    extra = path / 'extra.conf'
-    extra.write_text('[web]\nlisten = 127.0.0.1:%s\n' % port)
-    log = path / 'trytond.log'
-    with open(log, 'w') as log_file:
-        process = subprocess.Popen(
-            [staff.TRYTOND, '-c', staff.REPO / 'trytond.conf', extra,
-                '-d', staff.DATABASE],
-            cwd=staff.REPO, env=env, stdout=log_file,
-            stderr=subprocess.STDOUT)
-    try:
-        server = 'http://127.0.0.1:%s/' % port
+    with staff.demo_server(
+            path, env, '%s/portal/' % staff.DATABASE) as server:
         url = '%s%s/portal/' % (server, staff.DATABASE)
-        staff.wait_for_http(url, process, log)
         yield {'url': url, 'owners': owners, 'path': path, 'server': server}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # Browser --------------------------------------------------------------------
 
-@pytest.fixture(scope='module')
-def browser():
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=staff.CHROMIUM, args=staff.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+browser = staff.browser
 
 
 def phone_page(browser, **options):
