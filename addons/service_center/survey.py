@@ -30,6 +30,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .common import MAX_IDS, rec_name_bool_op
 from .exceptions import SurveyError, SurveyImportError
 from .phone import format_phone
+from .roster import RosterRowError as RowError
 
 # The labels of the call-backs' satisfaction, on a scale of 1 to 5
 RATINGS = [
@@ -79,15 +80,6 @@ def _column_key(text):
     for key, names in COLUMNS.items():
         if text in names:
             return key
-
-
-class RowError(Exception):
-    "A row of the agency's file that is not imported, and why"
-
-    def __init__(self, message, **values):
-        super().__init__(message)
-        self.message = message
-        self.values = values
 
 
 def read_sheet(data):
