@@ -307,10 +307,16 @@ class KPIMixin:
         return context_period()
 
     @classmethod
-    def _keys(cls, request, center):
-        """The (name, expression) of the columns the figures are grouped
-        by; the first is the row's id"""
+    def _key(cls, request, center):
+        """The expression the figures are grouped by: the row's id (a
+        constant puts everything in one row)"""
         raise NotImplementedError
+
+    @classmethod
+    def _row(cls, query, rows):
+        """Join to the query what the row shows besides its figures; return
+        the query and those columns (rows holds the grouped id)"""
+        return query, []
 
     @classmethod
     def requests_domain(cls, record):
@@ -341,16 +347,15 @@ class KPIMixin:
         requests = request.join(
             center, condition=request.center == center.id)
         where = cls._request_where(request, center)
-        keys = cls._keys(request, center)
-        # A constant key groups every row into one
-        group_by = [k for _, k in keys if not isinstance(k, Literal)]
-        key_columns = [k.as_(n) for n, k in keys]
+        # Grouped by one key only: more keys make the planner expect many
+        # more groups than there are
+        key = cls._key(request, center)
+        group_by = [] if isinstance(key, Literal) else [key]
+        key_column = key.as_('id')
         columns = [
             Count(request.id).as_('requests'),
             _count_if(request.one_call == Literal(True)).as_('one_call'),
             _count_if(request.repeat_of != Null).as_('repeat_complaints'),
-            Count(Case((alarm.state.in_(['open', 'meeting']), alarm.id)),
-                distinct=True).as_('undecided_alarms'),
             ]
         columns += [_count_if(request.kind == kind).as_(kind)
             for kind, _ in REQUEST_KINDS]
@@ -358,23 +363,31 @@ class KPIMixin:
             _count_if(request.escalation_level >= level).as_(
                 'level%d' % level)
             for level in KPI_LEVELS]
-        by_request = requests.join(
-            alarm, 'LEFT', condition=request.alarm == alarm.id).select(
-            *key_columns, *columns, where=where, group_by=group_by)
+        by_request = requests.select(
+            key_column, *columns, where=where, group_by=group_by)
+
+        # Few requests have an alarm, and an alarm has several requests
+        by_alarm = requests.join(
+            alarm, condition=request.alarm == alarm.id).select(
+            key_column,
+            Count(alarm.id, distinct=True).as_('undecided_alarms'),
+            where=where & alarm.state.in_(['open', 'meeting']),
+            group_by=group_by)
 
         pending = (deadline.state != 'void') & (deadline.met_at == Null)
-        columns = [key_columns[0]]
+        columns = [key_column]
         columns += _deadline_counts(deadline, KPI_TARGETS, at)
         undispatched = (pending & (deadline.due_at < at)
             & (deadline.target == 'ack') & (deadline.work_order == Null)
             & (request.state == 'registered'))
         uncalled = (pending & (deadline.due_at < at)
             & (deadline.target == 'callback'))
+        # A request has one acknowledgement of its own, and at most one
+        # call-back deadline pending: counted without DISTINCT, which
+        # would sort every deadline of the period
         columns += [
-            Count(Case((undispatched, request.id)), distinct=True).as_(
-                'undispatched'),
-            Count(Case((uncalled, request.id)), distinct=True).as_(
-                'uncalled'),
+            _count_if(undispatched).as_('undispatched'),
+            _count_if(uncalled).as_('uncalled'),
             ]
         by_deadline = requests.join(
             deadline, condition=deadline.request == request.id).select(
@@ -382,7 +395,7 @@ class KPIMixin:
 
         done = (callback.state == 'done') & callback.reached
         accepted = _accepted(callback)
-        columns = [key_columns[0]]
+        columns = [key_column]
         for level in CALLBACK_LEVELS:
             columns.append(_count_if(done & (callback.level == level)).as_(
                     '%s_reached' % level))
@@ -398,7 +411,7 @@ class KPIMixin:
                 'contradicted'),
             where=where, group_by=group_by)
 
-        columns = [key_columns[0]]
+        columns = [key_column]
         columns += [Sum(Case((order.cost_bearer == bearer, order.cost),
                     else_=0)).as_('cost_%s' % bearer)
             for bearer in COST_BEARERS]
@@ -413,7 +426,10 @@ class KPIMixin:
             .join(by_callback, 'LEFT',
                 condition=by_callback.id == by_request.id)
             .join(by_order, 'LEFT',
-                condition=by_order.id == by_request.id))
+                condition=by_order.id == by_request.id)
+            .join(by_alarm, 'LEFT',
+                condition=by_alarm.id == by_request.id))
+        query, row_columns = cls._row(query, by_request)
         reached, satisfied = {}, {}
         for level in CALLBACK_LEVELS:
             reached[level] = Coalesce(
@@ -424,7 +440,7 @@ class KPIMixin:
         satisfaction_rate = _rate(satisfied['center'], reached['center'])
         omitted = (Coalesce(by_deadline.undispatched, 0)
             + Coalesce(by_deadline.uncalled, 0))
-        columns = [getattr(by_request, n).as_(n) for n, _ in keys]
+        columns = [by_request.id.as_('id'), *row_columns]
         columns += [
             by_request.requests.as_('requests'),
             by_request.one_call.as_('one_call'),
@@ -450,7 +466,7 @@ class KPIMixin:
             Coalesce(by_deadline.undispatched, 0).as_('undispatched'),
             Coalesce(by_deadline.uncalled, 0).as_('uncalled'),
             _rate(omitted, by_request.requests).as_('omission_rate'),
-            by_request.undecided_alarms.as_('undecided_alarms'),
+            Coalesce(by_alarm.undecided_alarms, 0).as_('undecided_alarms'),
             ]
         columns += [getattr(by_request, kind).as_(kind)
             for kind, _ in REQUEST_KINDS]
@@ -483,12 +499,15 @@ class CenterKPI(KPIMixin, ModelSQL, ModelView):
         cls.__access__.add('center')
 
     @classmethod
-    def _keys(cls, request, center):
-        return [
-            ('id', request.center),
-            ('center', request.center),
-            ('region', center.region),
-            ]
+    def _key(cls, request, center):
+        return request.center
+
+    @classmethod
+    def _row(cls, query, rows):
+        Center = Pool().get('service_center.center')
+        center = Center.__table__()
+        query = query.join(center, condition=center.id == rows.id)
+        return query, [rows.id.as_('center'), center.region.as_('region')]
 
     def get_rec_name(self, name):
         return self.center.rec_name
@@ -508,11 +527,12 @@ class RegionKPI(KPIMixin, ModelSQL, ModelView):
         'service_center.region', "Region", required=True, readonly=True)
 
     @classmethod
-    def _keys(cls, request, center):
-        return [
-            ('id', center.region),
-            ('region', center.region),
-            ]
+    def _key(cls, request, center):
+        return center.region
+
+    @classmethod
+    def _row(cls, query, rows):
+        return query, [rows.id.as_('region')]
 
     def get_rec_name(self, name):
         return self.region.rec_name
@@ -529,8 +549,8 @@ class GroupKPI(KPIMixin, ModelSQL, ModelView):
     __name__ = 'service_center.kpi.group'
 
     @classmethod
-    def _keys(cls, request, center):
-        return [('id', Literal(1))]
+    def _key(cls, request, center):
+        return Literal(1)
 
     def get_rec_name(self, name):
         return gettext('service_center.msg_kpi_group')
