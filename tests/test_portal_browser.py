@@ -390,8 +390,16 @@ def photo(path, format_, colour):
 def choose(dialog, name, text):
     "Type into a many2one field of a sao form and pick sao's completion"
     entry = dialog.locator('input[name=%s]' % name)
-    entry.fill(text)
-    dialog.locator('li.completion a').filter(has_text=text).first.click()
+    option = dialog.locator('li.completion a').filter(has_text=text).first
+    # On a busy machine sao may drop the first typing or its completion:
+    # type again, at most three times
+    for _ in range(3):
+        entry.fill(text)
+        try:
+            option.click(timeout=staff.TIMEOUT // 3)
+        except playwright_api.TimeoutError:
+            continue
+        break
     expect(entry).to_have_value(text)
 
 

@@ -526,10 +526,16 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                 ('party', '=', self.party.id),
                 ('kind', '=', 'complaint'),
                 ('category', '=', self.category),
-                ('received_at', '<', self.received_at),
+                # Received before, or in the same second and registered
+                # before
+                ['OR',
+                    ('received_at', '<', self.received_at),
+                    [('received_at', '=', self.received_at),
+                        ('id', '<', self.id)],
+                    ],
                 ('received_at', '>=', self.received_at - REPEAT_WINDOW),
                 ('state', 'not in', ['draft', 'cancelled']),
-                ], order=[('received_at', 'DESC')], limit=1)
+                ], order=[('received_at', 'DESC'), ('id', 'DESC')], limit=1)
         return earlier[0] if earlier else None
 
     def _check_registrable(self):
