@@ -68,8 +68,8 @@ def describe_machine():
         __version__, backend.name, version)
 
 
-def create_database(name, keep=False):
-    """Create the database with service_center activated (as trytond-admin
+def create_database(name, keep=False, modules=('service_center',)):
+    """Create the database with the modules activated (as trytond-admin
     -u service_center --activate-dependencies does) and return the seconds
     it took"""
     from sql import Table
@@ -99,7 +99,7 @@ def create_database(name, keep=False):
     finally:
         database.put_connection(connection)
     Pool(name).init(
-        update=['ir', 'res', 'service_center'], lang=['en'],
+        update=['ir', 'res', *modules], lang=['en'],
         activatedeps=True)
     return time.perf_counter() - start
 
@@ -331,9 +331,10 @@ def print_start():
     print_load('start')
 
 
-def create_database_reported(name, keep=False):
-    print('database %s: %.1f s to create with service_center' % (
-            name, create_database(name, keep=keep)))
+def create_database_reported(name, keep=False, modules=('service_center',)):
+    print('database %s: %.1f s to create with %s' % (
+            name, create_database(name, keep=keep, modules=modules),
+            ', '.join(modules)))
 
 
 def populate_owners_reported(name, owners):
