@@ -286,14 +286,9 @@ class Party(metaclass=PoolMeta):
     def _invite_to_portal(cls, parties):
         pool = Pool()
         WebUser = pool.get('web.user')
-        Ownership = pool.get('service_center.ownership')
-        Unit = pool.get('service_center.unit')
         users = []
         for party in parties:
-            if not Ownership.search([
-                        ('party', '=', party.id),
-                        Unit._current_ownership_domain(),
-                        ], limit=1):
+            if not party.units:
                 raise InvitationError(gettext(
                         'owner_portal.msg_invitation_not_owner',
                         party=party.rec_name))
@@ -303,11 +298,11 @@ class Party(metaclass=PoolMeta):
             else:
                 email = party.contact_mechanism_get('email')
                 mobile = party.contact_mechanism_get('mobile')
+                # Both are normalised when saved
                 user = WebUser(
                     party=party,
-                    email=email.value.lower() if email else None,
-                    mobile=(mobile.value_compact or mobile.value)
-                    if mobile else None)
+                    email=email.value if email else None,
+                    mobile=mobile.value if mobile else None)
                 user.save()
             users.append(user)
         WebUser.invite(users)

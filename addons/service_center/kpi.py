@@ -303,10 +303,6 @@ class KPIMixin:
         cls._order = [('requests', 'DESC'), ('id', 'ASC')]
 
     @classmethod
-    def _period(cls):
-        return context_period()
-
-    @classmethod
     def _key(cls, request, center):
         """The expression the figures are grouped by: the row's id (a
         constant puts everything in one row)"""
@@ -322,10 +318,6 @@ class KPIMixin:
     def requests_domain(cls, record):
         "The domain of the period's requests counted in the record's row"
         return period_requests_domain()
-
-    @classmethod
-    def _request_where(cls, request, center):
-        return period_requests_where(request, center)
 
     @classmethod
     def table_query(cls):
@@ -346,7 +338,7 @@ class KPIMixin:
 
         requests = request.join(
             center, condition=request.center == center.id)
-        where = cls._request_where(request, center)
+        where = period_requests_where(request, center)
         # Grouped by one key only: more keys make the planner expect many
         # more groups than there are
         key = cls._key(request, center)

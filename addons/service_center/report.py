@@ -5,6 +5,7 @@ from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
 
+from .kpi import context_period
 from .work_calendar import Calendar
 from .work_order import SATISFIED
 
@@ -64,7 +65,7 @@ class CenterKPIReport(ServiceReport):
         KPI = pool.get('service_center.kpi.center')
         Request = pool.get('service_center.request')
         context = super().get_context(records, header, data)
-        from_date, to_date = KPI._period()
+        from_date, to_date = context_period()
         context['from_date'], context['to_date'] = from_date, to_date
 
         def attention(row):
