@@ -1,6 +1,7 @@
 # This file is part of the coastal customer service project.
 "Vocabulary shared by the customer centre's models"
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sql import Column
 
@@ -8,6 +9,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Unique, fields
 from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -108,6 +110,32 @@ TOP_LEVEL = 4
 def now():
     "The current time, as naive UTC like every Tryton timestamp"
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def company_timezone():
+    """The time zone of the context's company, or None for the server's
+    when it has none: the days are those ir.date.today() counts"""
+    company_id = Transaction().context.get('company')
+    if company_id is not None and company_id >= 0:
+        company = Pool().get('company.company')(company_id)
+        if company.timezone:
+            return ZoneInfo(company.timezone)
+    return None
+
+
+def local_date(timestamp):
+    "The day of the naive UTC timestamp in the company's time zone"
+    return timestamp.replace(tzinfo=dt.timezone.utc).astimezone(
+        company_timezone()).date()
+
+
+def local_midnight(date):
+    "The naive UTC instant the day starts in the company's time zone"
+    zone = company_timezone()
+    start = dt.datetime.combine(date, dt.time())
+    # A naive time is read in the server's time zone
+    start = start.replace(tzinfo=zone) if zone else start.astimezone()
+    return start.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 class NoDeleteMixin:

@@ -15,6 +15,7 @@ from .common import (
     SERVICE_CATEGORIES,
     TOP_LEVEL,
     NoDeleteMixin,
+    local_date,
     now,
     rec_name_bool_op,
 )
@@ -352,7 +353,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     @fields.depends('unit', 'warranty_type', 'received_at')
     def on_change_with_warranty_state(self, name=None):
         if self.unit and self.warranty_type:
-            date = (self.received_at or now()).date()
+            date = local_date(self.received_at or now())
             return self.unit.warranty_state(self.warranty_type, date)
 
     @fields.depends(
@@ -448,7 +449,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if values.get('received_at'):
-            values['received_date'] = values['received_at'].date()
+            values['received_date'] = local_date(values['received_at'])
         return values
 
     @classmethod

@@ -2,7 +2,6 @@
 """Supervision of the customer centres: the samples of closed requests the
 regions and headquarters call back each month (levels 2 and 3 of the
 three-level call-back), and the courtesy calls the centres make to owners"""
-import datetime as dt
 import math
 import random
 from collections import defaultdict
@@ -18,7 +17,14 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import MAX_IDS, CallMixin, insert_rows, now
+from .common import (
+    MAX_IDS,
+    CallMixin,
+    insert_rows,
+    local_date,
+    local_midnight,
+    now,
+)
 
 # The share of a month's closed requests each level calls back again
 SAMPLE_RATES = {'region': 0.5, 'hq': 0.2}
@@ -62,13 +68,16 @@ def pick(population, rate, seed, forced=()):
 
 
 def month_bounds(month):
-    "The first instant of the month and of the next one"
-    start = dt.datetime.combine(month.replace(day=1), dt.time())
-    return start, start + relativedelta(months=1)
+    """The first instant of the month and of the next one in the company's
+    time zone, as naive UTC"""
+    first = month.replace(day=1)
+    return (local_midnight(first),
+        local_midnight(first + relativedelta(months=1)))
 
 
 def last_month():
-    return (now().date().replace(day=1) - relativedelta(months=1))
+    "The first day of the month before the company's current one"
+    return local_date(now()).replace(day=1) - relativedelta(months=1)
 
 
 class CallbackSample(ModelSQL, ModelView):
@@ -293,15 +302,16 @@ class CourtesyCall(CallMixin, Workflow, ModelSQL, ModelView):
         ownership = Ownership.__table__()
         unit = Unit.__table__()
         cursor = Transaction().connection.cursor()
-        start, end = month_bounds(month)
+        first = month.replace(day=1)
         cursor.execute(*ownership.join(
                 unit, condition=ownership.unit == unit.id).select(
                 unit.project, ownership.party,
                 where=ownership.role.in_(['owner', 'co_owner'])
                 & ((ownership.start_date == Null)
-                    | (ownership.start_date < end.date()))
+                    | (ownership.start_date
+                        < first + relativedelta(months=1)))
                 & ((ownership.end_date == Null)
-                    | (ownership.end_date >= start.date())),
+                    | (ownership.end_date >= first)),
                 group_by=[unit.project, ownership.party]))
         owners = defaultdict(list)
         for project, party in cursor:
@@ -317,7 +327,7 @@ class CourtesyCall(CallMixin, Workflow, ModelSQL, ModelView):
         CenterProject = pool.get(
             'service_center.center-service_center.project')
         if month is None:
-            month = now().date()
+            month = local_date(now())
         month = month.replace(day=1)
         table = cls.__table__()
         cursor = Transaction().connection.cursor()

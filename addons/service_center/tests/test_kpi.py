@@ -13,7 +13,7 @@ from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .. import kpi
+from .. import kpi, supervision
 from ..work_order import SATISFIED
 from .test_request import FRIDAY, RequestFixtures, clock
 
@@ -428,6 +428,37 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
         counted = {n: r for n, r in rates.items() if r is not None}
         return 100 * sum(weights[n] * r for n, r in counted.items()) / sum(
             weights[n] for n in counted)
+
+    @with_transaction()
+    def test_days_in_company_time_zone(self):
+        "A request of 1 a.m. in Shanghai counts in that day's month"
+        pool = Pool()
+        KPI = pool.get('service_center.kpi.center')
+        Request = pool.get('service_center.request')
+        company = create_company()
+        company.timezone = 'Asia/Shanghai'
+        company.save()
+        # 1 November, 01:00 in Shanghai; still 31 October in UTC
+        night = dt.datetime(2026, 10, 31, 17, 0)
+        with set_company(company):
+            _, units, owners, _ = self._register(company)
+            with report_clock(night):
+                request = self._request(units[0], owners[0])
+            self.assertEqual(
+                Request(request.id).received_date, dt.date(2026, 11, 1))
+            with report_clock(night), Transaction().set_context(OCTOBER):
+                self.assertEqual(KPI.search([]), [])
+            with report_clock(night), Transaction().set_context(
+                    period='month', date=dt.date(2026, 11, 1)):
+                row, = KPI.search([])
+                self.assertEqual(row.requests, 1)
+            # The samples of November are drawn from Shanghai's month
+            self.assertEqual(supervision.month_bounds(dt.date(2026, 11, 5)),
+                (dt.datetime(2026, 10, 31, 16, 0),
+                    dt.datetime(2026, 11, 30, 16, 0)))
+            with mock.patch.object(supervision, 'now', lambda: night):
+                self.assertEqual(
+                    supervision.last_month(), dt.date(2026, 10, 1))
 
     def test_period_bounds(self):
         "Months and fortnights split as the bi-weekly report expects"
