@@ -1,6 +1,7 @@
 # This file is part of the coastal customer service project.
 from dateutil.relativedelta import relativedelta
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin,
@@ -23,10 +24,23 @@ SHIFTS = [
     ('afternoon', "Afternoon Shift"),
     ]
 MIN_RECEPTIONISTS_PER_SHIFT = 2
+# The centre id serving each project id, looked up at every registration
+_center_of_project = Cache('service_center.center_of_project', context=False)
+
+
+class CenterOfProjectMixin:
+    "Models whose changes move which centre serves a project"
+    __slots__ = ()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        _center_of_project.clear()
 
 
 class Center(
-        NamedCodeMixin, ServiceAccessMixin, DeactivableMixin, Workflow,
+        NamedCodeMixin, CenterOfProjectMixin, ServiceAccessMixin,
+        DeactivableMixin, Workflow,
         ModelSQL, ModelView):
     __string__ = "Customer Centre"
     __name__ = 'service_center.center'
@@ -102,8 +116,13 @@ class Center(
     @classmethod
     def of_project(cls, project):
         "Return the centre that serves the project, if any"
-        centers = cls.search([('projects', '=', project.id)], limit=1)
-        return centers[0] if centers else None
+        # -1 caches that no centre serves it
+        center_id = _center_of_project.get(project.id)
+        if center_id is None:
+            centers = cls.search([('projects', '=', project.id)], limit=1)
+            center_id = centers[0].id if centers else -1
+            _center_of_project.set(project.id, center_id)
+        return cls(center_id) if center_id >= 0 else None
 
     @fields.depends('projects', 'opening_date')
     def on_change_projects(self):
@@ -162,7 +181,7 @@ class Center(
                 })
 
 
-class CenterProject(ServiceAccessMixin, ModelSQL):
+class CenterProject(CenterOfProjectMixin, ServiceAccessMixin, ModelSQL):
     __string__ = "Customer Centre - Project"
     __name__ = 'service_center.center-service_center.project'
     center = fields.Many2One(

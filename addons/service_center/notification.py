@@ -159,17 +159,25 @@ class Notification(NoDeleteMixin, ModelSQL, ModelView):
     @classmethod
     def for_party(cls, party, message, origin=None, **values):
         "Return an unsaved text message to the party's mobile, if any"
+        ContactMechanism = Pool().get('party.contact_mechanism')
         if not party:
             return []
-        mobile = party.contact_mechanism_get('mobile')
-        if not mobile:
+        # The first mobile, as party.contact_mechanism_get('mobile') finds
+        # it, without reading every contact of the owner
+        mobiles = ContactMechanism.search([
+                ('party', '=', party.id),
+                ('type', '=', 'mobile'),
+                ], limit=1)
+        if not mobiles:
             return []
+        mobile, = mobiles
         language = party.lang.code if party.lang else None
         subject, body = cls.texts(message, language, **values)
         return [cls(
                 channel='sms', party=party,
                 address=mobile.value_compact or mobile.value,
-                subject=subject, body=body, origin=origin)]
+                subject=subject, body=body, origin=origin,
+                state=cls.default_state(), attempts=cls.default_attempts())]
 
     @classmethod
     def insert(cls, rows, at):

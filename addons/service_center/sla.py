@@ -2,6 +2,7 @@
 "Time targets of the 400 system"
 import datetime as dt
 
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin,
@@ -40,6 +41,8 @@ DELAYS = {
 class SLA(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Service Level Agreement"
     __name__ = 'service_center.sla'
+    # The agreement of each (kind, category, priority) at registration
+    _get_cache = Cache('service_center.sla.get', context=False)
     name = fields.Char("Name", required=True, translate=True)
     kind = fields.Selection(
         [(None, "")] + REQUEST_KINDS, "Kind",
@@ -123,14 +126,24 @@ class SLA(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def get(cls, kind, category, priority):
         "Return the first agreement that applies"
-        slas = cls.search([
-                ('kind', 'in', [None, kind]),
-                ('category', 'in', [None, category]),
-                ('priority', 'in', [None, priority]),
-                ], limit=1)
-        if not slas:
-            raise SLAError(gettext('service_center.msg_sla_missing'))
-        return slas[0]
+        key = (kind, category, priority)
+        sla_id = cls._get_cache.get(key)
+        if sla_id is None:
+            slas = cls.search([
+                    ('kind', 'in', [None, kind]),
+                    ('category', 'in', [None, category]),
+                    ('priority', 'in', [None, priority]),
+                    ], limit=1)
+            if not slas:
+                raise SLAError(gettext('service_center.msg_sla_missing'))
+            sla_id = slas[0].id
+            cls._get_cache.set(key, sla_id)
+        return cls(sla_id)
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        cls._get_cache.clear()
 
     def due(self, target, start, project=None):
         "Return when the target falls due for a step started at start"

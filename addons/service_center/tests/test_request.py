@@ -283,6 +283,38 @@ class RequestTestCase(RequestFixtures, test_tryton._DBTestCase):
                 shanghai(2026, 10, 16, 17, 55) + dt.timedelta(days=7))
 
     @with_transaction()
+    def test_registration_follows_changes(self):
+        "A new agreement or a project handed to another centre counts at once"
+        pool = Pool()
+        SLA = pool.get('service_center.sla')
+        Center = pool.get('service_center.center')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            first, = Center.search([])
+            with clock(FRIDAY):
+                before = self._request(units[0], owners[0])
+            self.assertEqual(before.sla.name, "Standard")
+            self.assertEqual(before.center, first)
+
+            urgent, = SLA.create([{
+                        'name': "Repairs", 'sequence': 0, 'kind': 'repair',
+                        'ack_delay': dt.timedelta(minutes=5)}])
+            project = units[0].project
+            Center.write([first], {'projects': [('remove', [project.id])]})
+            second, = Center.create([{
+                        'name': "New Centre", 'code': 'C2',
+                        'region': project.region.id,
+                        'manager': people['manager'].id,
+                        'projects': [('add', [project.id])]}])
+            with clock(FRIDAY):
+                after = self._request(units[1], owners[1])
+            self.assertEqual(after.sla, urgent)
+            self.assertEqual(after.center, second)
+            ack, = [d for d in after.deadlines if d.target == 'ack']
+            self.assertEqual(ack.due_at, FRIDAY + dt.timedelta(minutes=5))
+
+    @with_transaction()
     def test_same_problem_alarm(self):
         "The third owner opens one alarm; the fourth attaches to it"
         pool = Pool()
