@@ -15,7 +15,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .common import NamedCodeMixin
+from .common import NamedCodeMixin, clearing
 from .exceptions import CenterError
 from .res import ServiceAccessMixin
 
@@ -28,14 +28,8 @@ MIN_RECEPTIONISTS_PER_SHIFT = 2
 _center_of_project = Cache('service_center.center_of_project', context=False)
 
 
-class CenterOfProjectMixin:
-    "Models whose changes move which centre serves a project"
-    __slots__ = ()
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        _center_of_project.clear()
+# Models whose changes move which centre serves a project
+CenterOfProjectMixin = clearing(_center_of_project)
 
 
 class Center(

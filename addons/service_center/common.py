@@ -69,6 +69,19 @@ def insert_records(records, names):
             for r in records])
 
 
+def clearing(*caches):
+    "A mixin of the models whose changes clear the caches"
+    class ClearingMixin:
+        __slots__ = ()
+
+        @classmethod
+        def on_modification(cls, mode, records, field_names=None):
+            super().on_modification(mode, records, field_names=field_names)
+            for cache in caches:
+                cache.clear()
+    return ClearingMixin
+
+
 def rec_name_bool_op(operator):
     "How to join the fields a record's name is searched in"
     if operator.startswith('!') or operator.startswith('not '):

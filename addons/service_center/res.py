@@ -5,20 +5,13 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .common import clearing
 from .exceptions import InvalidPhoneNumber
 from .phone import format_phone
 
 _scope_cache = Cache('service_center.user_scope', context=False)
-
-
-class ServiceAccessMixin:
-    "Models whose changes move what a user may see of the register"
-    __slots__ = ()
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        _scope_cache.clear()
+# Models whose changes move what a user may see of the register
+ServiceAccessMixin = clearing(_scope_cache)
 
 
 class User(metaclass=PoolMeta):

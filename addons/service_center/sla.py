@@ -13,7 +13,7 @@ from trytond.model import (
 )
 from trytond.pyson import Bool, Eval, Or
 
-from .common import PRIORITIES, REQUEST_KINDS, SERVICE_CATEGORIES
+from .common import PRIORITIES, REQUEST_KINDS, SERVICE_CATEGORIES, clearing
 from .exceptions import SLAError
 
 # The measured steps, each with its default delay; the on-site target of
@@ -38,11 +38,15 @@ DELAYS = {
     }
 
 
-class SLA(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
+# The agreement of each (kind, category, priority) at registration
+_sla_of = Cache('service_center.sla.get', context=False)
+
+
+class SLA(
+        clearing(_sla_of), sequence_ordered(), DeactivableMixin, ModelSQL,
+        ModelView):
     __string__ = "Service Level Agreement"
     __name__ = 'service_center.sla'
-    # The agreement of each (kind, category, priority) at registration
-    _get_cache = Cache('service_center.sla.get', context=False)
     name = fields.Char("Name", required=True, translate=True)
     kind = fields.Selection(
         [(None, "")] + REQUEST_KINDS, "Kind",
@@ -127,7 +131,7 @@ class SLA(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
     def get(cls, kind, category, priority):
         "Return the first agreement that applies"
         key = (kind, category, priority)
-        sla_id = cls._get_cache.get(key)
+        sla_id = _sla_of.get(key)
         if sla_id is None:
             slas = cls.search([
                     ('kind', 'in', [None, kind]),
@@ -137,13 +141,8 @@ class SLA(sequence_ordered(), DeactivableMixin, ModelSQL, ModelView):
             if not slas:
                 raise SLAError(gettext('service_center.msg_sla_missing'))
             sla_id = slas[0].id
-            cls._get_cache.set(key, sla_id)
+            _sla_of.set(key, sla_id)
         return cls(sla_id)
-
-    @classmethod
-    def on_modification(cls, mode, records, field_names=None):
-        super().on_modification(mode, records, field_names=field_names)
-        cls._get_cache.clear()
 
     def due(self, target, start, project=None):
         "Return when the target falls due for a step started at start"
