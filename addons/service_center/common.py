@@ -82,6 +82,31 @@ def clearing(*caches):
     return ClearingMixin
 
 
+def evaluated(*field_names):
+    """A mixin of the models whose rows make a request's evaluation facts:
+    creating one, or changing one of the field names, refreshes the facts
+    of its request before the transaction commits"""
+    watched = set(field_names)
+
+    class EvaluatedMixin:
+        __slots__ = ()
+
+        @classmethod
+        def on_modification(cls, mode, records, field_names=None):
+            super().on_modification(mode, records, field_names=field_names)
+            if mode == 'delete' or (
+                    mode == 'write' and not watched & set(field_names)):
+                return
+            Pool().get('service_center.kpi.fact').touch(
+                cls._evaluated_requests(mode, records))
+
+        @classmethod
+        def _evaluated_requests(cls, mode, records):
+            "The ids of the requests whose facts the records make"
+            return [r.request.id for r in records]
+    return EvaluatedMixin
+
+
 def rec_name_bool_op(operator):
     "How to join the fields a record's name is searched in"
     if operator.startswith('!') or operator.startswith('not '):

@@ -116,6 +116,7 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
         pool = Pool()
         Request = pool.get('service_center.request')
         request = Request.__table__()
+        fact = pool.get('service_center.kpi.fact').__table__()
         escalation = cls.__table__()
         transaction = Transaction()
         cursor = transaction.connection.cursor()
@@ -141,11 +142,16 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
             by_level[target].append(request_id)
         for target, ids in by_level.items():
             for sub_ids in grouped_slice(ids, MAX_IDS):
+                sub_ids = list(sub_ids)
                 cursor.execute(*request.update(
                         [request.escalation_level, request.write_date,
                             request.write_uid],
                         [target, at, transaction.user],
-                        where=request.id.in_(list(sub_ids))))
+                        where=request.id.in_(sub_ids)))
+                # Their evaluation facts, as the write would refresh them
+                cursor.execute(*fact.update(
+                        [fact.escalation_level], [target],
+                        where=fact.id.in_(sub_ids)))
         forget(Request, list(levels))
 
         notifications = ladder.notifications(lines)

@@ -1,7 +1,9 @@
 # This file is part of the coastal customer service project.
 """The evaluation figures of each customer centre over a period, counted in
 SQL from what was recorded (registrations, deadlines met or missed,
-escalations, call-backs), never from what a department declares"""
+escalations, call-backs), never from what a department declares: summed
+from each request's evaluation facts (kpi_fact), the deadlines still open
+read at the report's time"""
 from dateutil.relativedelta import relativedelta
 from sql import Cast, Literal, Null
 from sql.aggregate import Count, Sum
@@ -15,26 +17,24 @@ from trytond.transaction import Transaction
 from trytond.wizard import StateAction, Wizard
 
 from .common import REQUEST_KINDS, now
-from .request import RESPONSIBILITIES
-from .work_order import SATISFIED
+from .kpi_fact import (
+    CALLBACK_LEVELS,
+    COST_BEARERS,
+    KPI_TARGETS,
+    accepted,
+    count_if,
+    open_deadline,
+)
 
-# The targets whose on-time rate the report shows
-KPI_TARGETS = ['ack', 'contact', 'onsite', 'resolution', 'callback']
 KPI_LEVELS = [1, 2, 3, 4]
 # The targets a department answers for
 DEPARTMENT_TARGETS = ['ack', 'contact', 'onsite']
-# The three levels of call-back: the centre's own, the samples
-CALLBACK_LEVELS = ['center', 'region', 'hq']
 
 
 def _rate(numerator, denominator):
     "numerator / denominator as a float, empty when nothing was counted"
     return Cast(
         Literal(1.0) * numerator / NullIf(denominator, 0), 'FLOAT')
-
-
-def _count_if(condition):
-    return Sum(Case((condition, 1), else_=0))
 
 
 def _deadline_counts(deadline, targets, at):
@@ -46,9 +46,9 @@ def _deadline_counts(deadline, targets, at):
         deadline.met_at <= deadline.due_at)
     columns = []
     for target in targets:
-        columns.append(_count_if(counted & (deadline.target == target)).as_(
+        columns.append(count_if(counted & (deadline.target == target)).as_(
                 '%s_counted' % target))
-        columns.append(_count_if(on_time & (deadline.target == target)).as_(
+        columns.append(count_if(on_time & (deadline.target == target)).as_(
                 '%s_on_time' % target))
     return columns
 
@@ -58,12 +58,6 @@ def _on_time_rate(counts, target):
     return _rate(
         getattr(counts, '%s_on_time' % target),
         getattr(counts, '%s_counted' % target))
-
-
-def _accepted(callback):
-    "The owner confirms the fix and is satisfied"
-    return callback.confirmed_closed & callback.satisfaction.in_(
-        list(SATISFIED))
 
 
 def _money(expression):
@@ -76,7 +70,6 @@ PERIODS = [
     ('fortnight', "Fortnight"),
     ('custom', "Custom Dates"),
     ]
-COST_BEARERS = [b for b, _ in RESPONSIBILITIES]
 # The weights of the department score when nothing is configured
 SCORE_WEIGHTS = {
     'ack': 20,
@@ -180,6 +173,17 @@ def period_requests_domain():
     if region:
         domain.append(('center.region', '=', region))
     return domain
+
+
+def period_facts_where(fact, center):
+    "The evaluation facts of the requests of period_requests_domain"
+    from_date, to_date = context_period()
+    where = ((fact.received_date >= from_date)
+        & (fact.received_date <= to_date))
+    region = Transaction().context.get('region')
+    if region:
+        where &= center.region == region
+    return where
 
 
 def period_requests_where(request, center):
@@ -322,113 +326,93 @@ class KPIMixin:
     @classmethod
     def table_query(cls):
         pool = Pool()
+        Fact = pool.get('service_center.kpi.fact')
         Request = pool.get('service_center.request')
         Center = pool.get('service_center.center')
         Deadline = pool.get('service_center.request.deadline')
-        Callback = pool.get('service_center.callback')
-        WorkOrder = pool.get('service_center.work_order')
         Alarm = pool.get('service_center.alarm')
+        fact = Fact.__table__()
         request = Request.__table__()
         center = Center.__table__()
         deadline = Deadline.__table__()
-        callback = Callback.__table__()
-        order = WorkOrder.__table__()
         alarm = Alarm.__table__()
         at = now()
+        # What this transaction changed counts already
+        Fact.flush()
 
-        requests = request.join(
-            center, condition=request.center == center.id)
-        where = period_requests_where(request, center)
+        facts = fact.join(center, condition=fact.center == center.id)
+        where = period_facts_where(fact, center)
         # Grouped by one key only: more keys make the planner expect many
         # more groups than there are
-        key = cls._key(request, center)
+        key = cls._key(fact, center)
         group_by = [] if isinstance(key, Literal) else [key]
         key_column = key.as_('id')
         columns = [
-            Count(request.id).as_('requests'),
-            _count_if(request.one_call == Literal(True)).as_('one_call'),
-            _count_if(request.repeat_of != Null).as_('repeat_complaints'),
+            Count(fact.id).as_('requests'),
+            count_if(fact.one_call == Literal(True)).as_('one_call'),
+            count_if(fact.repeat == Literal(True)).as_('repeat_complaints'),
+            count_if(fact.reopened == Literal(True)).as_('reopened'),
+            Sum(fact.contradicted).as_('contradicted'),
             ]
-        columns += [_count_if(request.kind == kind).as_(kind)
+        columns += [count_if(fact.kind == kind).as_(kind)
             for kind, _ in REQUEST_KINDS]
         columns += [
-            _count_if(request.escalation_level >= level).as_(
+            count_if(fact.escalation_level >= level).as_(
                 'level%d' % level)
             for level in KPI_LEVELS]
-        by_request = requests.select(
+        for target in KPI_TARGETS:
+            for name in ['%s_met' % target, '%s_on_time' % target]:
+                columns.append(Sum(getattr(fact, name)).as_(name))
+        for level in CALLBACK_LEVELS:
+            for name in ['%s_reached' % level, '%s_satisfied' % level]:
+                columns.append(Sum(getattr(fact, name)).as_(name))
+        for name in ['cost_%s' % b for b in COST_BEARERS] + ['cost']:
+            columns.append(Sum(getattr(fact, name)).as_(name))
+        by_request = facts.select(
             key_column, *columns, where=where, group_by=group_by)
 
         # Few requests have an alarm, and an alarm has several requests
-        by_alarm = requests.join(
-            alarm, condition=request.alarm == alarm.id).select(
+        by_alarm = facts.join(
+            alarm, condition=fact.alarm == alarm.id).select(
             key_column,
             Count(alarm.id, distinct=True).as_('undecided_alarms'),
             where=where & alarm.state.in_(['open', 'meeting']),
             group_by=group_by)
 
-        pending = (deadline.state != 'void') & (deadline.met_at == Null)
+        # Whether an open deadline counts depends on the time: read from
+        # the deadlines of the few requests that have one
+        past_due = open_deadline(deadline) & (deadline.due_at < at)
         columns = [key_column]
-        columns += _deadline_counts(deadline, KPI_TARGETS, at)
-        undispatched = (pending & (deadline.due_at < at)
-            & (deadline.target == 'ack') & (deadline.work_order == Null)
-            & (request.state == 'registered'))
-        uncalled = (pending & (deadline.due_at < at)
-            & (deadline.target == 'callback'))
+        columns += [count_if(past_due & (deadline.target == target)).as_(
+                '%s_late' % target) for target in KPI_TARGETS]
         # A request has one acknowledgement of its own, and at most one
-        # call-back deadline pending: counted without DISTINCT, which
-        # would sort every deadline of the period
+        # call-back deadline open
         columns += [
-            _count_if(undispatched).as_('undispatched'),
-            _count_if(uncalled).as_('uncalled'),
+            count_if(past_due & (deadline.target == 'ack')
+                & (deadline.work_order == Null)
+                & (request.state == 'registered')).as_('undispatched'),
+            count_if(past_due & (deadline.target == 'callback')).as_(
+                'uncalled'),
             ]
-        by_deadline = requests.join(
-            deadline, condition=deadline.request == request.id).select(
-            *columns, where=where, group_by=group_by)
-
-        done = (callback.state == 'done') & callback.reached
-        accepted = _accepted(callback)
-        columns = [key_column]
-        for level in CALLBACK_LEVELS:
-            columns.append(_count_if(done & (callback.level == level)).as_(
-                    '%s_reached' % level))
-            columns.append(_count_if(
-                    done & (callback.level == level) & accepted).as_(
-                    '%s_satisfied' % level))
-        by_callback = requests.join(
-            callback, condition=callback.request == request.id).select(
-            *columns,
-            Count(Case((done & ~accepted, callback.request)),
-                distinct=True).as_('reopened'),
-            _count_if(callback.contradicts == Literal(True)).as_(
-                'contradicted'),
-            where=where, group_by=group_by)
-
-        columns = [key_column]
-        columns += [Sum(Case((order.cost_bearer == bearer, order.cost),
-                    else_=0)).as_('cost_%s' % bearer)
-            for bearer in COST_BEARERS]
-        by_order = requests.join(
-            order, condition=order.request == request.id).select(
-            *columns, Sum(order.cost).as_('cost'),
-            where=where & (order.state != 'cancelled'), group_by=group_by)
+        by_deadline = (facts
+            .join(request, condition=request.id == fact.id)
+            .join(deadline, condition=deadline.request == fact.id)
+            .select(*columns,
+                where=where & (fact.open_deadlines > 0)
+                & deadline.target.in_(KPI_TARGETS),
+                group_by=group_by))
 
         query = (by_request
             .join(by_deadline, 'LEFT',
                 condition=by_deadline.id == by_request.id)
-            .join(by_callback, 'LEFT',
-                condition=by_callback.id == by_request.id)
-            .join(by_order, 'LEFT',
-                condition=by_order.id == by_request.id)
             .join(by_alarm, 'LEFT',
                 condition=by_alarm.id == by_request.id))
         query, row_columns = cls._row(query, by_request)
         reached, satisfied = {}, {}
         for level in CALLBACK_LEVELS:
-            reached[level] = Coalesce(
-                getattr(by_callback, '%s_reached' % level), 0)
-            satisfied[level] = Coalesce(
-                getattr(by_callback, '%s_satisfied' % level), 0)
-        reopened = Coalesce(by_callback.reopened, 0)
+            reached[level] = getattr(by_request, '%s_reached' % level)
+            satisfied[level] = getattr(by_request, '%s_satisfied' % level)
+        reopened = by_request.reopened
         satisfaction_rate = _rate(satisfied['center'], reached['center'])
         omitted = (Coalesce(by_deadline.undispatched, 0)
             + Coalesce(by_deadline.uncalled, 0))
@@ -451,7 +435,7 @@ class KPIMixin:
                     satisfied['region'] + satisfied['hq'],
                     reached['region'] + reached['hq'])).as_(
                 'satisfaction_gap'),
-            Coalesce(by_callback.contradicted, 0).as_('contradicted'),
+            by_request.contradicted.as_('contradicted'),
             by_request.repeat_complaints.as_('repeat_complaints'),
             _rate(by_request.repeat_complaints, by_request.complaint).as_(
                 'repeat_complaint_rate'),
@@ -465,11 +449,15 @@ class KPIMixin:
         columns += [_rate(getattr(by_request, 'level%d' % level),
                 by_request.requests).as_('level%d_rate' % level)
             for level in KPI_LEVELS]
-        columns += [_on_time_rate(by_deadline, target).as_('%s_rate' % target)
-            for target in KPI_TARGETS]
+        for target in KPI_TARGETS:
+            counted = (getattr(by_request, '%s_met' % target)
+                + Coalesce(getattr(by_deadline, '%s_late' % target), 0))
+            columns.append(_rate(
+                    getattr(by_request, '%s_on_time' % target),
+                    counted).as_('%s_rate' % target))
         for name in ['cost_%s' % b for b in COST_BEARERS] + ['cost']:
             columns.append(_money(
-                    Coalesce(getattr(by_order, name), 0)).as_(name))
+                    Coalesce(getattr(by_request, name), 0)).as_(name))
         return query.select(*columns,
             where=by_request.requests > 0)
 
@@ -680,10 +668,10 @@ class DepartmentKPI(ModelSQL, ModelView):
         by_order = orders.select(
             order.department.as_('id'),
             Count(order.id).as_('work_orders'),
-            _count_if(order.state == 'done').as_('done'),
-            _count_if((order.state == 'disputed')
+            count_if(order.state == 'done').as_('done'),
+            count_if((order.state == 'disputed')
                 | (order.decision != Null)).as_('disputed'),
-            _count_if(order.decision == 'uphold').as_('upheld'),
+            count_if(order.decision == 'uphold').as_('upheld'),
             Sum(_money(order.cost)).as_('cost'),
             where=where, group_by=[order.department])
 
@@ -700,7 +688,7 @@ class DepartmentKPI(ModelSQL, ModelView):
             group_by=[handled.request, handled.department])
         done = ((callback.state == 'done') & callback.reached
             & (callback.level == 'center'))
-        accepted = _accepted(callback)
+        is_accepted = accepted(callback)
         by_callback = (request
             .join(center, condition=request.center == center.id)
             .join(pairs, condition=pairs.request == request.id)
@@ -709,9 +697,9 @@ class DepartmentKPI(ModelSQL, ModelView):
                 pairs.department.as_('id'),
                 Count(Case((done, callback.id)), distinct=True).as_(
                     'reached'),
-                Count(Case((done & accepted, callback.id)),
+                Count(Case((done & is_accepted, callback.id)),
                     distinct=True).as_('satisfied'),
-                Count(Case((done & ~accepted, callback.request)),
+                Count(Case((done & ~is_accepted, callback.request)),
                     distinct=True).as_('reopened'),
                 Count(Case((done, callback.request)), distinct=True).as_(
                     'called'),

@@ -15,6 +15,7 @@ from .common import (
     SERVICE_CATEGORIES,
     TOP_LEVEL,
     NoDeleteMixin,
+    evaluated,
     insert_records,
     local_date,
     now,
@@ -48,7 +49,11 @@ WARRANTY_BEARER = {
     }
 
 
-class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
+class Request(
+        evaluated(
+            'state', 'center', 'received_date', 'kind', 'one_call',
+            'escalation_level', 'alarm', 'repeat_of'),
+        NoDeleteMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Owner Request"
     __name__ = 'service_center.request'
     _rec_name = 'number'
@@ -447,6 +452,14 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                         request=request.rec_name))
 
     @classmethod
+    def _evaluated_requests(cls, mode, requests):
+        if mode == 'create':
+            # A draft has no facts: those of the requests registered at
+            # once (imports, tests) only
+            return [r.id for r in requests if r.state != 'draft']
+        return [r.id for r in requests]
+
+    @classmethod
     def write(cls, *args):
         # The transitions that write the state themselves leave the
         # Workflow wrapper nothing to write: skip its empty UPDATE
@@ -688,7 +701,9 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         Deadline.void(requests)
 
 
-class Deadline(NoDeleteMixin, ModelSQL, ModelView):
+class Deadline(
+        evaluated('state', 'met_at', 'due_at', 'target'),
+        NoDeleteMixin, ModelSQL, ModelView):
     __string__ = "Request Deadline"
     __name__ = 'service_center.request.deadline'
     request = fields.Many2One(

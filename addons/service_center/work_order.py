@@ -8,7 +8,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .common import CallMixin, NoDeleteMixin, now, rec_name_bool_op
+from .common import CallMixin, NoDeleteMixin, evaluated, now, rec_name_bool_op
 from .exceptions import CallbackError, WorkOrderError
 from .request import OPEN_STATES, RESPONSIBILITIES
 
@@ -34,7 +34,9 @@ MAX_UNREACHED = 3
 _decided = (Eval('state') != 'disputed') | Bool(Eval('decided_at'))
 
 
-class WorkOrder(NoDeleteMixin, Workflow, ModelSQL, ModelView):
+class WorkOrder(
+        evaluated('state', 'cost', 'cost_bearer'),
+        NoDeleteMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Work Order"
     __name__ = 'service_center.work_order'
     _states = {
@@ -459,7 +461,11 @@ class WorkOrder(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         Deadline.void(list({o.request for o in orders}), work_orders=orders)
 
 
-class Callback(CallMixin, Workflow, ModelSQL, ModelView):
+class Callback(
+        evaluated(
+            'state', 'reached', 'confirmed_closed', 'satisfaction', 'level',
+            'contradicts'),
+        CallMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Call-back"
     __name__ = 'service_center.callback'
     request = fields.Many2One(

@@ -410,6 +410,79 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
                         period='fortnight', date=dt.date(2026, 10, day)):
                     with self.subTest(day=day):
                         self.assertEqual(len(CenterKPI.search([])), count)
+            self._assert_facts_rebuilt()
+
+    def _facts(self):
+        "Every column of every request's evaluation facts"
+        Fact = Pool().get('service_center.kpi.fact')
+        fact = Fact.__table__()
+        cursor = Transaction().connection.cursor()
+        Fact.flush()
+        cursor.execute(*fact.select(
+                *Fact._columns(fact), order_by=[fact.id]))
+        return [tuple(r) for r in cursor]
+
+    def _assert_facts_rebuilt(self):
+        """The facts kept along the way are those computed anew from the
+        records"""
+        Fact = Pool().get('service_center.kpi.fact')
+        kept = self._facts()
+        Fact.refresh()
+        self.assertEqual(kept, self._facts())
+        return kept
+
+    @with_transaction()
+    def test_facts_follow_the_records(self):
+        """The evaluation facts kept as the requests go along are those
+        computed anew, for the counted requests only"""
+        pool = Pool()
+        Request = pool.get('service_center.request')
+        Callback = pool.get('service_center.callback')
+        company = create_company()
+        with set_company(company):
+            requests = self._month(company)
+            facts = self._assert_facts_rebuilt()
+            counted = Request.search([
+                    ('state', 'not in', ['draft', 'cancelled'])])
+            # The four of October and the one of September, not the
+            # cancelled one
+            self.assertEqual(len(counted), 5)
+            self.assertEqual(
+                [f[0] for f in facts], sorted(r.id for r in counted))
+            self.assertTrue(set(r.id for r in requests) <= {
+                    f[0] for f in facts})
+
+            # The region's sample of a closed request: only the call-back
+            # changes, the request stays closed
+            answered = requests[0]
+            sample, = Callback.create([{
+                        'request': answered.id, 'level': 'region',
+                        'mode': 'sampled'}])
+            # Drawn on the 1st, answered later: the facts were refreshed
+            # in between, as the drawing's transaction commits
+            pool.get('service_center.kpi.fact').flush()
+            sample.reached = True
+            sample.confirmed_closed = True
+            sample.satisfaction = 'satisfied'
+            sample.save()
+            Callback.done([sample])
+            self.assertEqual(Request(answered.id).state, 'closed')
+            with report_clock(LATER), Transaction().set_context(OCTOBER):
+                row, = pool.get('service_center.kpi.center').search([])
+                self.assertAlmostEqual(row.region_satisfaction_rate, 1)
+            self._assert_facts_rebuilt()
+
+            # A change made in the transaction counts at once: the
+            # waiting request is cancelled
+            waiting = requests[2]
+            waiting.cancel_reason = "Duplicate"
+            waiting.save()
+            Request.cancel([waiting])
+            with report_clock(LATER), Transaction().set_context(OCTOBER):
+                row, = pool.get('service_center.kpi.center').search([])
+                self.assertEqual(row.requests, 3)
+            self.assertNotIn(
+                waiting.id, [f[0] for f in self._assert_facts_rebuilt()])
 
     def _department_rates(self, orders, at):
         "The on-time rates of the work orders' own deadlines"
