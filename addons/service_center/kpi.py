@@ -23,7 +23,10 @@ from .kpi_fact import (
     KPI_TARGETS,
     accepted,
     count_if,
+    met_deadline,
+    on_time_deadline,
     open_deadline,
+    target_counts,
 )
 
 KPI_LEVELS = [1, 2, 3, 4]
@@ -40,17 +43,11 @@ def _rate(numerator, denominator):
 def _deadline_counts(deadline, targets, at):
     """For each target, the columns counting the deadlines decided (met, or
     past due at at) and those met on time"""
-    counted = (deadline.state != 'void') & (
-        (deadline.met_at != Null) | (deadline.due_at < at))
-    on_time = (deadline.met_at != Null) & (
-        deadline.met_at <= deadline.due_at)
-    columns = []
-    for target in targets:
-        columns.append(count_if(counted & (deadline.target == target)).as_(
-                '%s_counted' % target))
-        columns.append(count_if(on_time & (deadline.target == target)).as_(
-                '%s_on_time' % target))
-    return columns
+    past_due = open_deadline(deadline) & (deadline.due_at < at)
+    return target_counts(deadline, targets, [
+            ('counted', met_deadline(deadline) | past_due),
+            ('on_time', on_time_deadline(deadline)),
+            ])
 
 
 def _on_time_rate(counts, target):

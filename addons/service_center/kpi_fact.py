@@ -31,19 +31,29 @@ def count_if(condition):
     return Sum(Case((condition, 1), else_=0))
 
 
+def target_counts(deadline, targets, conditions):
+    """For each target and each (name, condition), the column counting its
+    deadlines that meet the condition, named target_name"""
+    return [count_if(condition & (deadline.target == target)).as_(
+            '%s_%s' % (target, name))
+        for target in targets for name, condition in conditions]
+
+
+def met_deadline(deadline):
+    return (deadline.state != 'void') & (deadline.met_at != Null)
+
+
+def on_time_deadline(deadline):
+    return (deadline.met_at != Null) & (deadline.met_at <= deadline.due_at)
+
+
 def decided_counts(deadline, targets):
     """For each target, the columns counting the deadlines met (whatever
     the time) and those met on time"""
-    met = (deadline.state != 'void') & (deadline.met_at != Null)
-    on_time = (deadline.met_at != Null) & (
-        deadline.met_at <= deadline.due_at)
-    columns = []
-    for target in targets:
-        columns.append(count_if(met & (deadline.target == target)).as_(
-                '%s_met' % target))
-        columns.append(count_if(on_time & (deadline.target == target)).as_(
-                '%s_on_time' % target))
-    return columns
+    return target_counts(deadline, targets, [
+            ('met', met_deadline(deadline)),
+            ('on_time', on_time_deadline(deadline)),
+            ])
 
 
 def open_deadline(deadline):
