@@ -21,11 +21,12 @@ from .kpi_fact import (
     CALLBACK_LEVELS,
     COST_BEARERS,
     KPI_TARGETS,
+    CostsMixin,
     accepted,
     count_if,
     met_deadline,
     on_time_deadline,
-    open_deadline,
+    past_due,
     target_counts,
 )
 
@@ -43,9 +44,8 @@ def _rate(numerator, denominator):
 def _deadline_counts(deadline, targets, at):
     """For each target, the columns counting the deadlines decided (met, or
     past due at at) and those met on time"""
-    past_due = open_deadline(deadline) & (deadline.due_at < at)
     return target_counts(deadline, targets, [
-            ('counted', met_deadline(deadline) | past_due),
+            ('counted', met_deadline(deadline) | past_due(deadline, at)),
             ('on_time', on_time_deadline(deadline)),
             ])
 
@@ -195,7 +195,7 @@ def period_requests_where(request, center):
     return where
 
 
-class KPIMixin:
+class KPIMixin(CostsMixin):
     """The evaluation figures of the requests received in the period,
     grouped by the keys of the report"""
     __slots__ = ()
@@ -284,19 +284,6 @@ class KPIMixin:
         "Alarms Without Decision", readonly=True,
         help="Same-problem alarms of the period's requests on which the "
         "leadership group has not decided yet.")
-    cost_developer = fields.Numeric(
-        "Cost Borne by Developer", digits=(16, 2), readonly=True)
-    cost_contractor = fields.Numeric(
-        "Cost Borne by Contractor", digits=(16, 2), readonly=True)
-    cost_property = fields.Numeric(
-        "Cost Borne by Property Company", digits=(16, 2), readonly=True)
-    cost_owner = fields.Numeric(
-        "Cost Borne by Owner", digits=(16, 2), readonly=True)
-    cost_undecided = fields.Numeric(
-        "Cost Not Yet Assigned", digits=(16, 2), readonly=True)
-    cost = fields.Numeric(
-        "Total Cost", digits=(16, 2), readonly=True,
-        help="The cost of the work orders, cancelled ones left out.")
 
     @classmethod
     def __setup__(cls):
@@ -378,19 +365,16 @@ class KPIMixin:
 
         # Whether an open deadline counts depends on the time: read from
         # the deadlines of the few requests that have one
-        past_due = open_deadline(deadline) & (deadline.due_at < at)
+        late = past_due(deadline, at)
         columns = [key_column]
-        columns += [count_if(past_due & (deadline.target == target)).as_(
+        columns += [count_if(late & (deadline.target == target)).as_(
                 '%s_late' % target) for target in KPI_TARGETS]
         # A request has one acknowledgement of its own, and at most one
-        # call-back deadline open
-        columns += [
-            count_if(past_due & (deadline.target == 'ack')
+        # call-back deadline open: the late call-backs are the requests
+        # never called back
+        columns.append(count_if(late & (deadline.target == 'ack')
                 & (deadline.work_order == Null)
-                & (request.state == 'registered')).as_('undispatched'),
-            count_if(past_due & (deadline.target == 'callback')).as_(
-                'uncalled'),
-            ]
+                & (request.state == 'registered')).as_('undispatched'))
         by_deadline = (facts
             .join(request, condition=request.id == fact.id)
             .join(deadline, condition=deadline.request == fact.id)
@@ -412,7 +396,7 @@ class KPIMixin:
         reopened = by_request.reopened
         satisfaction_rate = _rate(satisfied['center'], reached['center'])
         omitted = (Coalesce(by_deadline.undispatched, 0)
-            + Coalesce(by_deadline.uncalled, 0))
+            + Coalesce(by_deadline.callback_late, 0))
         columns = [by_request.id.as_('id'), *row_columns]
         columns += [
             by_request.requests.as_('requests'),
@@ -437,7 +421,7 @@ class KPIMixin:
             _rate(by_request.repeat_complaints, by_request.complaint).as_(
                 'repeat_complaint_rate'),
             Coalesce(by_deadline.undispatched, 0).as_('undispatched'),
-            Coalesce(by_deadline.uncalled, 0).as_('uncalled'),
+            Coalesce(by_deadline.callback_late, 0).as_('uncalled'),
             _rate(omitted, by_request.requests).as_('omission_rate'),
             Coalesce(by_alarm.undecided_alarms, 0).as_('undecided_alarms'),
             ]

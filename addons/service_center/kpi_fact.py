@@ -61,6 +61,11 @@ def open_deadline(deadline):
     return (deadline.state != 'void') & (deadline.met_at == Null)
 
 
+def past_due(deadline, at):
+    "The deadline still runs and was due before at"
+    return open_deadline(deadline) & (deadline.due_at < at)
+
+
 def accepted(callback):
     "The owner confirms the fix and is satisfied"
     return callback.confirmed_closed & callback.satisfaction.in_(
@@ -101,7 +106,25 @@ class _Refresh:
         self.ids.clear()
 
 
-class Fact(ModelSQL):
+class CostsMixin:
+    "The cost of the work orders by who bears it"
+    __slots__ = ()
+    cost_developer = fields.Numeric(
+        "Cost Borne by Developer", digits=(16, 2), readonly=True)
+    cost_contractor = fields.Numeric(
+        "Cost Borne by Contractor", digits=(16, 2), readonly=True)
+    cost_property = fields.Numeric(
+        "Cost Borne by Property Company", digits=(16, 2), readonly=True)
+    cost_owner = fields.Numeric(
+        "Cost Borne by Owner", digits=(16, 2), readonly=True)
+    cost_undecided = fields.Numeric(
+        "Cost Not Yet Assigned", digits=(16, 2), readonly=True)
+    cost = fields.Numeric(
+        "Total Cost", digits=(16, 2), readonly=True,
+        help="The cost of the work orders, cancelled ones left out.")
+
+
+class Fact(CostsMixin, ModelSQL):
     __string__ = "Evaluation Facts of a Request"
     __name__ = 'service_center.kpi.fact'
     # The id is the request's
@@ -141,17 +164,6 @@ class Fact(ModelSQL):
     resolution_on_time = fields.Integer("Resolved on Time", readonly=True)
     callback_met = fields.Integer("Call-backs Met", readonly=True)
     callback_on_time = fields.Integer("Called Back on Time", readonly=True)
-    cost_developer = fields.Numeric(
-        "Cost Borne by Developer", digits=(16, 2), readonly=True)
-    cost_contractor = fields.Numeric(
-        "Cost Borne by Contractor", digits=(16, 2), readonly=True)
-    cost_property = fields.Numeric(
-        "Cost Borne by Property Company", digits=(16, 2), readonly=True)
-    cost_owner = fields.Numeric(
-        "Cost Borne by Owner", digits=(16, 2), readonly=True)
-    cost_undecided = fields.Numeric(
-        "Cost Not Yet Assigned", digits=(16, 2), readonly=True)
-    cost = fields.Numeric("Total Cost", digits=(16, 2), readonly=True)
 
     @classmethod
     def __setup__(cls):
