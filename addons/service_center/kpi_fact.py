@@ -27,6 +27,13 @@ REQUEST_COLUMNS = [
     'alarm']
 
 
+# The refresh statements of up to this many requests are kept written out
+CACHED_STATEMENTS = 10
+# Stands for the ids in the statements kept written out: no id is negative
+ID_MARKER = -1_000_000_000
+_statements = {}
+
+
 def count_if(condition):
     return Sum(Case((condition, 1), else_=0))
 
@@ -207,9 +214,43 @@ class Fact(CostsMixin, ModelSQL):
             return
         for sub_ids in grouped_slice(request_ids, MAX_IDS):
             sub_ids = list(sub_ids)
-            cursor.execute(*fact.delete(where=fact.id.in_(sub_ids)))
-            cursor.execute(*fact.insert(
-                    cls._columns(fact), cls._query(sub_ids)))
+            for query, params in cls._refresh_statements(sub_ids):
+                cursor.execute(query, params)
+
+    @classmethod
+    def _refresh_statements(cls, ids):
+        "The DELETE and the INSERT that refresh the facts of the ids"
+        fact = cls.__table__()
+        if len(ids) > CACHED_STATEMENTS:
+            return [
+                tuple(fact.delete(where=fact.id.in_(ids))),
+                tuple(fact.insert(cls._columns(fact), cls._query(ids))),
+                ]
+        # Writing out the query takes longer than running it for a few
+        # requests: it is written once for each number of requests, with
+        # markers where the ids go
+        key = (backend.name, len(ids))
+        if key not in _statements:
+            markers = [ID_MARKER - i for i in range(len(ids))]
+            statements = []
+            for query, params in [
+                    tuple(fact.delete(where=fact.id.in_(markers))),
+                    tuple(fact.insert(
+                            cls._columns(fact), cls._query(markers))),
+                    ]:
+                slots = [(position, ID_MARKER - param)
+                    for position, param in enumerate(params)
+                    if param in markers]
+                assert {i for _, i in slots} == set(range(len(ids)))
+                statements.append((query, list(params), slots))
+            _statements[key] = statements
+        result = []
+        for query, params, slots in _statements[key]:
+            params = list(params)
+            for position, index in slots:
+                params[position] = ids[index]
+            result.append((query, params))
+        return result
 
     @classmethod
     def _names(cls):

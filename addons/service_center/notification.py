@@ -7,6 +7,9 @@ import urllib.error
 import urllib.request
 from email.message import EmailMessage
 
+from sql import Literal
+from sql.conditionals import Coalesce
+
 from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
@@ -162,20 +165,28 @@ class Notification(NoDeleteMixin, ModelSQL, ModelView):
         ContactMechanism = Pool().get('party.contact_mechanism')
         if not party:
             return []
-        # The first mobile, as party.contact_mechanism_get('mobile') finds
-        # it, without reading every contact of the owner
-        mobiles = ContactMechanism.search([
-                ('party', '=', party.id),
-                ('type', '=', 'mobile'),
-                ], limit=1)
-        if not mobiles:
+        # The first active mobile in the owner's order, as
+        # party.contact_mechanism_get('mobile') finds it, without reading
+        # every contact of the owner (a receipt at each registration)
+        mechanism = ContactMechanism.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*mechanism.select(
+                Coalesce(mechanism.value_compact, mechanism.value),
+                where=(mechanism.party == party.id)
+                & (mechanism.type == 'mobile')
+                & (mechanism.active == Literal(True)),
+                order_by=[
+                    mechanism.sequence.asc.nulls_first, mechanism.id.asc],
+                limit=1))
+        row = cursor.fetchone()
+        if not row:
             return []
-        mobile, = mobiles
+        address, = row
         language = party.lang.code if party.lang else None
         subject, body = cls.texts(message, language, **values)
         return [cls(
                 channel='sms', party=party,
-                address=mobile.value_compact or mobile.value,
+                address=address,
                 subject=subject, body=body, origin=origin,
                 state=cls.default_state(), attempts=cls.default_attempts())]
 

@@ -89,15 +89,7 @@ class Request(
     caller_phone = fields.Char(
         "Caller Phone", states=_states,
         help="Type or paste the number: a known owner is filled in.")
-    party = fields.Many2One(
-        'party.party', "Owner", states=_states,
-        context={
-            'company': Eval('company', -1),
-            },
-        depends={'company'})
-    company = fields.Function(
-        fields.Many2One('company.company', "Company"),
-        'on_change_with_company')
+    party = fields.Many2One('party.party', "Owner", states=_states)
     unit = fields.Many2One(
         'service_center.unit', "Unit", states=_states,
         domain=[
@@ -341,12 +333,6 @@ class Request(
     def search_region(cls, name, clause):
         return [('project.' + clause[0],) + tuple(clause[1:])]
 
-    @fields.depends('project')
-    def on_change_with_company(self, name=None):
-        if self.project:
-            return self.project.region.company
-        return Transaction().context.get('company')
-
     @fields.depends('party', 'id')
     def on_change_with_earlier_requests(self, name=None):
         if not self.party or not self.party.id or self.party.id < 0:
@@ -444,6 +430,8 @@ class Request(
     @classmethod
     def validate_fields(cls, requests, field_names):
         super().validate_fields(requests, field_names)
+        if not field_names & {'unit', 'project', 'building', 'location'}:
+            return
         for request in requests:
             located = request.building or request.location
             if not request.unit and not (request.project and located):

@@ -315,6 +315,42 @@ class RequestTestCase(RequestFixtures, test_tryton._DBTestCase):
             self.assertEqual(ack.due_at, FRIDAY + dt.timedelta(minutes=5))
 
     @with_transaction()
+    def test_receipt_to_first_mobile(self):
+        "The receipt goes to the owner's first active mobile, or nowhere"
+        pool = Pool()
+        ContactMechanism = pool.get('party.contact_mechanism')
+        Notification = pool.get('service_center.notification')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            ContactMechanism.create([{
+                        'party': owners[0].id, 'type': 'mobile',
+                        'value': '13800000001', 'sequence': 1,
+                        'active': False,
+                        }, {
+                        'party': owners[0].id, 'type': 'email',
+                        'value': 'owner0@example.com', 'sequence': 1,
+                        }, {
+                        'party': owners[0].id, 'type': 'mobile',
+                        'value': '13800000003', 'sequence': 3,
+                        }, {
+                        'party': owners[0].id, 'type': 'mobile',
+                        'value': '138 0000 0002', 'sequence': 2,
+                        }])
+            with clock(FRIDAY):
+                reached = self._request(units[0], owners[0])
+                unreached = self._request(units[1], owners[1])
+
+            receipt, = Notification.search(
+                [('origin', '=', str(reached))])
+            self.assertEqual(receipt.channel, 'sms')
+            self.assertEqual(receipt.party, owners[0])
+            self.assertEqual(receipt.address, '+8613800000002')
+            self.assertIn(reached.number, receipt.body)
+            self.assertFalse(Notification.search(
+                    [('origin', '=', str(unreached))]))
+
+    @with_transaction()
     def test_same_problem_alarm(self):
         "The third owner opens one alarm; the fourth attaches to it"
         pool = Pool()
