@@ -1,6 +1,7 @@
 # This file is part of the coastal customer service project.
 "The owner's request and its deadlines: the front store's record"
 import datetime as dt
+from itertools import groupby
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -462,6 +463,9 @@ class Request(
     @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('received_at'):
+            # Set before the defaults, which come after: the day needs it
+            values['received_at'] = cls.default_received_at()
         if values.get('received_at'):
             values['received_date'] = local_date(values['received_at'])
         return values
@@ -502,9 +506,23 @@ class Request(
         # The records were read under the user's rules by the transition;
         # what follows is the centre's own bookkeeping
         with without_check_access():
-            numbers = sequence.get_many(len(requests))
+            numbers = {}
+
+            def received(request):
+                return request.received_date or local_date(
+                    request.received_at)
+            # Numbered in the year the request was received, a day the
+            # request already knows
+            for date, same_day in groupby(
+                    sorted(requests, key=lambda r: (received(r), r.id)),
+                    key=received):
+                same_day = list(same_day)
+                with Transaction().set_context(date=date):
+                    numbers.update(zip(
+                            same_day, sequence.get_many(len(same_day))))
             deadlines, receipts, escalated = [], [], []
-            for request, number in zip(requests, numbers):
+            for request in requests:
+                number = numbers[request]
                 request._check_registrable()
                 request.number = number
                 request.state = 'registered'

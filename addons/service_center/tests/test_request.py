@@ -315,6 +315,36 @@ class RequestTestCase(RequestFixtures, test_tryton._DBTestCase):
             self.assertEqual(ack.due_at, FRIDAY + dt.timedelta(minutes=5))
 
     @with_transaction()
+    def test_received_day_and_number(self):
+        """A request created without its time is received now; its number
+        carries the year of the day it was received in Shanghai"""
+        pool = Pool()
+        Request = pool.get('service_center.request')
+        company = create_company()
+        company.timezone = 'Asia/Shanghai'
+        company.save()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            # 23:30 on New Year's Eve in Shanghai, registered after midnight
+            eve = shanghai(2026, 12, 31, 23, 30)
+            with clock(eve):
+                late, = Request.create([{
+                            'kind': 'repair',
+                            'category': 'construction_repair',
+                            'unit': units[0].id,
+                            'project': units[0].project.id,
+                            'party': owners[0].id, 'description': "Leak",
+                            }])
+            self.assertEqual(late.received_at, eve)
+            self.assertEqual(late.received_date, dt.date(2026, 12, 31))
+            with clock(eve + dt.timedelta(hours=1)):
+                Request.register([late])
+                early = self._request(units[1], owners[1])
+            self.assertTrue(late.number.startswith('KF2026-'), late.number)
+            self.assertEqual(early.received_date, dt.date(2027, 1, 1))
+            self.assertTrue(early.number.startswith('KF2027-'), early.number)
+
+    @with_transaction()
     def test_receipt_to_first_mobile(self):
         "The receipt goes to the owner's first active mobile, or nowhere"
         pool = Pool()
