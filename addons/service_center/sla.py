@@ -11,6 +11,7 @@ from trytond.model import (
     fields,
     sequence_ordered,
 )
+from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, Or
 
 from .common import PRIORITIES, REQUEST_KINDS, SERVICE_CATEGORIES, clearing
@@ -40,11 +41,13 @@ DELAYS = {
 
 # The agreement of each (kind, category, priority) at registration
 _sla_of = Cache('service_center.sla.get', context=False)
+# The delays of each agreement, read at every registration and dispatch
+_terms_of = Cache('service_center.sla.terms', context=False)
 
 
 class SLA(
-        clearing(_sla_of), sequence_ordered(), DeactivableMixin, ModelSQL,
-        ModelView):
+        clearing(_sla_of, _terms_of), sequence_ordered(), DeactivableMixin,
+        ModelSQL, ModelView):
     __string__ = "Service Level Agreement"
     __name__ = 'service_center.sla'
     name = fields.Char("Name", required=True, translate=True)
@@ -146,14 +149,27 @@ class SLA(
 
     def due(self, target, start, project=None):
         "Return when the target falls due for a step started at start"
-        name = target
+        Calendar = Pool().get('service_center.calendar')
+        terms = self._terms()
         if target == 'onsite' and project and project.suburban:
-            delay = self.onsite_suburban_delay
+            delay = terms['onsite_suburban_delay']
         else:
-            delay = getattr(self, '%s_delay' % name)
-        if getattr(self, '%s_working' % name) and self.calendar:
-            return self.calendar.add(start, delay)
+            delay = terms['%s_delay' % target]
+        if terms['%s_working' % target] and terms['calendar']:
+            return Calendar(terms['calendar']).add(start, delay)
         return start + delay
+
+    def _terms(self):
+        "The delays, whether each counts working time, and the calendar"
+        terms = _terms_of.get(self.id)
+        if terms is None:
+            terms = {'calendar': self.calendar.id if self.calendar else None}
+            for name in DELAYS:
+                terms['%s_delay' % name] = getattr(self, '%s_delay' % name)
+                terms['%s_working' % name] = getattr(
+                    self, '%s_working' % name, False)
+            _terms_of.set(self.id, terms)
+        return terms
 
     @classmethod
     def validate_fields(cls, slas, field_names):

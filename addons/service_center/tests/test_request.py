@@ -314,6 +314,12 @@ class RequestTestCase(RequestFixtures, test_tryton._DBTestCase):
             ack, = [d for d in after.deadlines if d.target == 'ack']
             self.assertEqual(ack.due_at, FRIDAY + dt.timedelta(minutes=5))
 
+            SLA.write([urgent], {'ack_delay': dt.timedelta(minutes=7)})
+            with clock(FRIDAY):
+                changed = self._request(units[2], owners[2])
+            ack, = [d for d in changed.deadlines if d.target == 'ack']
+            self.assertEqual(ack.due_at, FRIDAY + dt.timedelta(minutes=7))
+
     @with_transaction()
     def test_received_day_and_number(self):
         """A request created without its time is received now; its number
