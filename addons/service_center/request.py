@@ -506,13 +506,12 @@ class Request(
         # The records were read under the user's rules by the transition;
         # what follows is the centre's own bookkeeping
         with without_check_access():
-            numbers = {}
-
+            # Numbered in the year of the day the request was received,
+            # which the request already knows
             def received(request):
                 return request.received_date or local_date(
                     request.received_at)
-            # Numbered in the year the request was received, a day the
-            # request already knows
+            numbers = {}
             for date, same_day in groupby(
                     sorted(requests, key=lambda r: (received(r), r.id)),
                     key=received):
