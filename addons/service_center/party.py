@@ -30,12 +30,22 @@ class Party(metaclass=PoolMeta):
         pool = Pool()
         Ownership = pool.get('service_center.ownership')
         Unit = pool.get('service_center.unit')
+        ownership = Ownership.__table__()
+        cursor = Transaction().connection.cursor()
         units = {p.id: [] for p in parties}
-        for ownership in Ownership.search([
-                    ('party', 'in', list(units)),
+        for sub_ids in grouped_slice(list(units), MAX_IDS):
+            # The parties and units of the current ownerships, in one
+            # query: the caller's units at each recognition
+            current = Ownership.search([
+                    ('party', 'in', list(sub_ids)),
                     Unit._current_ownership_domain(),
-                    ], order=[('unit', 'ASC')]):
-            units[ownership.party.id].append(ownership.unit.id)
+                    ], order=[], query=True)
+            cursor.execute(*ownership.select(
+                    ownership.party, ownership.unit,
+                    where=ownership.id.in_(current),
+                    order_by=[ownership.unit.asc, ownership.id.asc]))
+            for party, unit in cursor:
+                units[party].append(unit)
         return units
 
     @classmethod
