@@ -221,11 +221,14 @@ class Fact(CostsMixin, ModelSQL):
     def _refresh_statements(cls, ids):
         "The DELETE and the INSERT that refresh the facts of the ids"
         fact = cls.__table__()
-        if len(ids) > CACHED_STATEMENTS:
+
+        def written(ids):
             return [
                 tuple(fact.delete(where=fact.id.in_(ids))),
                 tuple(fact.insert(cls._columns(fact), cls._query(ids))),
                 ]
+        if len(ids) > CACHED_STATEMENTS:
+            return written(ids)
         # Writing out the query takes longer than running it for a few
         # requests: it is written once for each number of requests, with
         # markers where the ids go
@@ -233,11 +236,7 @@ class Fact(CostsMixin, ModelSQL):
         if key not in _statements:
             markers = [ID_MARKER - i for i in range(len(ids))]
             statements = []
-            for query, params in [
-                    tuple(fact.delete(where=fact.id.in_(markers))),
-                    tuple(fact.insert(
-                            cls._columns(fact), cls._query(markers))),
-                    ]:
+            for query, params in written(markers):
                 slots = [(position, ID_MARKER - param)
                     for position, param in enumerate(params)
                     if param in markers]
