@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from sql import Column
 
 from trytond import backend
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import Unique, fields
 from trytond.model.exceptions import AccessError
@@ -170,15 +171,23 @@ def now():
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+# The time zone name of each company ('' for none), cleared when a company
+# changes: every request's day and every ownership's date need it
+company_timezones = Cache('service_center.company_timezone', context=False)
+
+
 def company_timezone():
     """The time zone of the context's company, or None for the server's
     when it has none: the days are those ir.date.today() counts"""
     company_id = Transaction().context.get('company')
-    if company_id is not None and company_id >= 0:
+    if company_id is None or company_id < 0:
+        return None
+    name = company_timezones.get(company_id)
+    if name is None:
         company = Pool().get('company.company')(company_id)
-        if company.timezone:
-            return ZoneInfo(company.timezone)
-    return None
+        name = company.timezone or ''
+        company_timezones.set(company_id, name)
+    return ZoneInfo(name) if name else None
 
 
 def local_date(timestamp):

@@ -485,6 +485,9 @@ class Request(
         return super().copy(requests, default=default)
 
     def _expected_responsibility(self):
+        if not self.unit or not self.warranty_type:
+            # No warranty to go by, without reading the warranty state
+            return 'undecided'
         return WARRANTY_BEARER.get(self.warranty_state, 'undecided')
 
     @classmethod

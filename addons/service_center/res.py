@@ -5,7 +5,7 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from .common import clearing
+from .common import clearing, company_timezone, company_timezones
 from .exceptions import InvalidPhoneNumber
 from .phone import format_phone
 
@@ -136,6 +136,22 @@ class Rule(metaclass=PoolMeta):
         context['service_centers'] = scope['centers']
         context['service_departments'] = scope['departments']
         return context
+
+
+class Company(clearing(company_timezones), metaclass=PoolMeta):
+    __name__ = 'company.company'
+
+
+class Date(metaclass=PoolMeta):
+    __name__ = 'ir.date'
+
+    @classmethod
+    def today(cls, timezone=None):
+        # The company's time zone from the cache: the company module reads
+        # the company at each call
+        if timezone is None:
+            timezone = company_timezone()
+        return super().today(timezone=timezone)
 
 
 class ModelLog(metaclass=PoolMeta):

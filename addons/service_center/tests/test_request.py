@@ -8,6 +8,7 @@ import json
 import socket
 import threading
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 from trytond import backend, config
 from trytond.model.exceptions import ValidationError
@@ -349,6 +350,37 @@ class RequestTestCase(RequestFixtures, test_tryton._DBTestCase):
             self.assertTrue(late.number.startswith('KF2026-'), late.number)
             self.assertEqual(early.received_date, dt.date(2027, 1, 1))
             self.assertTrue(early.number.startswith('KF2027-'), early.number)
+
+    @with_transaction()
+    def test_company_time_zone_change(self):
+        "The days follow the company's time zone as soon as it changes"
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Request = pool.get('service_center.request')
+        company = create_company()
+        company.timezone = 'Pacific/Kiritimati'  # UTC+14
+        company.save()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            # Noon UTC: 2:00 on New Year's Day at UTC+14, 1:00 on New
+            # Year's Eve at UTC-11
+            values = {
+                'kind': 'enquiry', 'category': 'property_service',
+                'unit': units[0].id, 'project': units[0].project.id,
+                'party': owners[0].id, 'description': "When?",
+                'received_at': dt.datetime(2026, 12, 31, 12),
+                }
+            east, = Request.create([values])
+            self.assertEqual(east.received_date, dt.date(2027, 1, 1))
+            self.assertEqual(Date.today(), dt.datetime.now(
+                    ZoneInfo('Pacific/Kiritimati')).date())
+
+            company.timezone = 'Pacific/Pago_Pago'  # UTC-11
+            company.save()
+            west, = Request.create([values])
+            self.assertEqual(west.received_date, dt.date(2026, 12, 31))
+            self.assertEqual(Date.today(), dt.datetime.now(
+                    ZoneInfo('Pacific/Pago_Pago')).date())
 
     @with_transaction()
     def test_receipt_to_first_mobile(self):
