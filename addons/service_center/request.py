@@ -349,12 +349,9 @@ class Request(
             date = local_date(self.received_at or now())
             return self.unit.warranty_state(self.warranty_type, date)
 
-    @fields.depends(
-        'unit', 'warranty_type', 'received_at', methods=[
-            'on_change_with_warranty_state'])
+    @fields.depends(methods=['_expected_responsibility'])
     def on_change_warranty_type(self):
-        state = self.on_change_with_warranty_state()
-        self.responsibility = WARRANTY_BEARER.get(state, 'undecided')
+        self.responsibility = self._expected_responsibility()
 
     @classmethod
     def get_overdue(cls, requests, name):
@@ -484,11 +481,12 @@ class Request(
         default.setdefault('received_by', Transaction().user)
         return super().copy(requests, default=default)
 
+    @fields.depends(methods=['on_change_with_warranty_state'])
     def _expected_responsibility(self):
-        if not self.unit or not self.warranty_type:
-            # No warranty to go by, without reading the warranty state
-            return 'undecided'
-        return WARRANTY_BEARER.get(self.warranty_state, 'undecided')
+        # The warranty state's own computation, which answers without a
+        # read when no unit or part is named
+        return WARRANTY_BEARER.get(
+            self.on_change_with_warranty_state(), 'undecided')
 
     @classmethod
     @ModelView.button
