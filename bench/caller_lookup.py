@@ -75,7 +75,7 @@ def main():
     common.print_start()
     common.create_database_reported(name, keep=args.keep)
 
-    from service_center.phone import format_phone
+    from property_register.phone import format_phone
     from sql import Table
 
     from trytond import backend

@@ -12,8 +12,8 @@ request and its two deadlines are the template of REQUESTS more, copied in
 SQL (INSERT ... SELECT): request k is received at T0 - 7 days + k seconds,
 its acknowledgement met 5 minutes later, its resolution due at T0 + k s.
 
-The clock is service_center.common.now as the escalation module imported
-it, patched with unittest.mock; each run is Escalation.sweep() in its own
+The clock is property_register.clock.now, which every module reads,
+patched with unittest.mock; each run is Escalation.sweep() in its own
 transaction as the cron runs it (user 0), committed, and timed from the
 start of the transaction to the end of the commit:
 
@@ -198,14 +198,9 @@ def check(name, template, base, count, t0):
 
 
 def clock(name, at):
-    "Patch the clock of the escalation module to at"
-    from service_center import escalation
-
-    from trytond.pool import Pool
-    Escalation = Pool(name).get('service_center.escalation')
-    # The module the pool's class was loaded from must be the one patched
-    assert Escalation.sweep.__func__.__globals__ is vars(escalation)
-    return mock.patch.object(escalation, 'now', lambda: at)
+    "Patch the clock every module reads to at"
+    from property_register import clock
+    return mock.patch.object(clock, 'now', lambda: at)
 
 
 def sweep(name, at, profile=None):
@@ -442,8 +437,8 @@ def main():
 
 
 def common_now():
-    from service_center.common import now
-    return now()
+    from property_register import clock
+    return clock.now()
 
 
 if __name__ == '__main__':

@@ -1272,14 +1272,9 @@ def hand_sql(scope, region, fields_names):
 
 
 def clock(name, at):
-    "Patch the clock of the report to at"
-    from service_center import kpi
-
-    from trytond.pool import Pool
-    KPI = Pool(name).get('service_center.kpi.center')
-    # The module the pool's class was loaded from must be the one patched
-    assert KPI.table_query.__func__.__globals__ is vars(kpi)
-    return mock.patch.object(kpi, 'now', lambda: at)
+    "Patch the clock every module reads to at"
+    from property_register import clock
+    return mock.patch.object(clock, 'now', lambda: at)
 
 
 def server_settings(name):

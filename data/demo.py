@@ -262,31 +262,24 @@ def _finish_configuration():
 # Requests ---------------------------------------------------------------
 
 class _Clock:
-    """The time the service_center modules read while the demo plays back
-    the last weeks: `at`, or the real time when it is None"""
+    """The time every module of ours reads (property_register.clock) while
+    the demo plays back the last weeks: `at`, or the real time when None"""
 
     def __init__(self):
         self.at = None
-        self._patched = []
 
     def __call__(self):
         return self._real() if self.at is None else self.at
 
     def __enter__(self):
-        # common.now and every module's "from .common import now"
-        nows = {m.now for n, m in list(sys.modules.items())
-            if n.endswith('service_center.common')}
-        self._real, = nows
-        for module in list(sys.modules.values()):
-            if getattr(module, 'now', None) in nows:
-                self._patched.append(module)
-                module.now = self
+        from property_register import clock
+        self._module = clock
+        self._real = clock.now
+        clock.now = self
         return self
 
     def __exit__(self, *exc):
-        for module in self._patched:
-            module.now = self._real
-        self._patched = []
+        self._module.now = self._real
         self.at = None
 
 

@@ -12,8 +12,9 @@ import logging
 import re
 from hashlib import sha256
 
-from service_center.common import REQUEST_KINDS, SERVICE_CATEGORIES
-from service_center.phone import format_phone
+from property_register.common import SERVICE_CATEGORIES
+from property_register.phone import format_phone
+from service_center.common import REQUEST_KINDS
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response

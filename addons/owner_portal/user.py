@@ -6,8 +6,8 @@ import hmac
 import time
 import urllib.parse
 
-from service_center.common import now
-from service_center.phone import format_phone
+from property_register import clock
+from property_register.phone import format_phone
 
 from trytond import config
 from trytond.exceptions import RateLimitException
@@ -165,7 +165,7 @@ class WebUser(metaclass=PoolMeta):
         if (user and user.reset_password_token
                 and isinstance(token, str)
                 and hmac.compare_digest(token, user.reset_password_token)):
-            expired = user.reset_password_token_expire < dt.datetime.now()
+            expired = user.reset_password_token_expire < clock.now()
             user.clear_reset_password_token()
             if not expired:
                 user.password = password
@@ -204,7 +204,7 @@ class WebUser(metaclass=PoolMeta):
         "Send each owner a link to choose a password, through the outbox"
         cls._send_link(users, 'welcome', 'owner_portal.msg_invitation',
             dt.timedelta(days=cls.invitation_days()))
-        cls.write(list(users), {'invited_at': now()})
+        cls.write(list(users), {'invited_at': clock.now()})
 
     @classmethod
     def send_reset(cls, login):
@@ -224,7 +224,7 @@ class WebUser(metaclass=PoolMeta):
             return
         expire = user.reset_password_token_expire
         sent_at = expire - RESET_VALID if expire else None
-        if sent_at and sent_at + RESET_INTERVAL > dt.datetime.now():
+        if sent_at and sent_at + RESET_INTERVAL > clock.now():
             return
         cls._send_link([user], 'reset', 'owner_portal.msg_reset_password',
             RESET_VALID)
@@ -240,7 +240,7 @@ class WebUser(metaclass=PoolMeta):
                         'owner_portal.msg_invitation_no_address',
                         user=user.rec_name))
             user.set_reset_password_token()
-            user.reset_password_token_expire = dt.datetime.now() + valid
+            user.reset_password_token_expire = clock.now() + valid
             user.save()
             party = user.party
             language = party.lang.code if party and party.lang else None

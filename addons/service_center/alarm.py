@@ -3,13 +3,15 @@
 within a month call the leadership group to a meeting"""
 import datetime as dt
 
+from property_register import clock
+from property_register.common import SERVICE_CATEGORIES, NoDeleteMixin
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .common import SERVICE_CATEGORIES, NoDeleteMixin, now
 from .exceptions import AlarmError
 
 # Distinct owners with the same problem that raise an alarm
@@ -93,7 +95,7 @@ class Alarm(NoDeleteMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_opened_at(cls):
-        return now()
+        return clock.now()
 
     def get_rec_name(self, name):
         return '%s %s' % (
@@ -124,7 +126,7 @@ class Alarm(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                         alarm=alarm.rec_name))
         cls.write(alarms, {
                 'decided_by': Transaction().user,
-                'decided_at': now(),
+                'decided_at': clock.now(),
                 })
 
     @classmethod
@@ -137,7 +139,7 @@ class Alarm(NoDeleteMixin, Workflow, ModelSQL, ModelView):
                 raise AlarmError(gettext(
                         'service_center.msg_alarm_policy_required',
                         alarm=alarm.rec_name))
-        cls.write(alarms, {'closed_at': now()})
+        cls.write(alarms, {'closed_at': clock.now()})
 
     @staticmethod
     def _key(request):
@@ -153,7 +155,7 @@ class Alarm(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         pool = Pool()
         Request = pool.get('service_center.request')
         Notification = pool.get('service_center.notification')
-        at = now()
+        at = clock.now()
         since = at - ALARM_PERIOD
         groups = {}
         for request in requests:
@@ -209,7 +211,7 @@ class Alarm(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         "Look again at the last month's requests (scheduled action)"
         Request = Pool().get('service_center.request')
         requests = Request.search([
-                ('received_at', '>=', now() - ALARM_PERIOD),
+                ('received_at', '>=', clock.now() - ALARM_PERIOD),
                 ('state', 'not in', ['draft', 'cancelled']),
                 ('alarm', '=', None),
                 ], order=[('received_at', 'ASC')])

@@ -1,5 +1,6 @@
 # This file is part of the coastal customer service project.
 from dateutil.relativedelta import relativedelta
+from property_register.common import NamedCodeMixin, clearing
 
 from trytond.cache import Cache
 from trytond.i18n import gettext
@@ -15,7 +16,6 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .common import NamedCodeMixin, clearing
 from .exceptions import CenterError
 from .res import ServiceAccessMixin
 

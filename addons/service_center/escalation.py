@@ -4,6 +4,8 @@ or a missed visit raises the request one level, and the next person up the
 ladder hears of it"""
 import collections
 
+from property_register import clock
+from property_register.common import MAX_IDS, NoDeleteMixin, insert_rows
 from sql import Flavor, Literal
 
 from trytond.model import ModelSQL, ModelView, fields
@@ -11,14 +13,7 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import (
-    ESCALATION_LEVELS,
-    MAX_IDS,
-    TOP_LEVEL,
-    NoDeleteMixin,
-    insert_rows,
-    now,
-)
+from .common import ESCALATION_LEVELS, TOP_LEVEL
 
 REASONS = [
     ('deadline', "Deadline Passed"),
@@ -81,7 +76,7 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
         Deadline = pool.get('service_center.request.deadline')
         transaction = Transaction()
         cursor = transaction.connection.cursor()
-        at = now()
+        at = clock.now()
         # python-sql qualifies RETURNING columns with the table alias,
         # which SQLite refuses: the statement is written out
         param = Flavor.get().param
@@ -106,7 +101,8 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
         """Raise the requests one level, or to level, for the reason outside
         of any deadline"""
         return cls._escalate(
-            [(r.id, reason, None, None) for r in requests], now(), level=level)
+            [(r.id, reason, None, None) for r in requests], clock.now(),
+            level=level)
 
     @classmethod
     def _escalate(cls, steps, at, level=None):

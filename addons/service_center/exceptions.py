@@ -3,27 +3,11 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 
 
-class InvalidPhoneNumber(UserError):
-    pass
-
-
-class WarrantyError(ValidationError):
-    pass
-
-
-class OwnershipError(ValidationError):
-    pass
-
-
 class CenterError(ValidationError):
     pass
 
 
 class DepartmentError(ValidationError):
-    pass
-
-
-class RosterError(UserError):
     pass
 
 

@@ -5,6 +5,7 @@ escalations, call-backs), never from what a department declares: summed
 from each request's evaluation facts (kpi_fact), the deadlines still open
 read at the report's time"""
 from dateutil.relativedelta import relativedelta
+from property_register import clock
 from sql import Cast, Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce, NullIf
@@ -16,7 +17,7 @@ from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import StateAction, Wizard
 
-from .common import REQUEST_KINDS, now
+from .common import REQUEST_KINDS
 from .kpi_fact import (
     CALLBACK_LEVELS,
     COST_BEARERS,
@@ -320,7 +321,7 @@ class KPIMixin(CostsMixin):
         center = Center.__table__()
         deadline = Deadline.__table__()
         alarm = Alarm.__table__()
-        at = now()
+        at = clock.now()
         # What this transaction changed counts already
         Fact.flush()
 
@@ -639,7 +640,7 @@ class DepartmentKPI(ModelSQL, ModelView):
         callback = Callback.__table__()
         order = WorkOrder.__table__()
         handled = WorkOrder.__table__()
-        at = now()
+        at = clock.now()
 
         orders = (request
             .join(center, condition=request.center == center.id)

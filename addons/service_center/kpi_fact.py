@@ -2,6 +2,7 @@
 """The evaluation facts of each request: what its deadlines, call-backs and
 work orders add to the reports, kept up to date with them so that a month's
 report reads one row per request instead of their millions of rows"""
+from property_register.common import MAX_IDS
 from sql import Literal, Null
 from sql.aggregate import Max, Sum
 from sql.conditionals import Case, Coalesce
@@ -12,7 +13,7 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import MAX_IDS, REQUEST_KINDS
+from .common import REQUEST_KINDS
 from .request import RESPONSIBILITIES
 from .work_order import SATISFIED
 

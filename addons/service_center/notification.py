@@ -7,6 +7,8 @@ import urllib.error
 import urllib.request
 from email.message import EmailMessage
 
+from property_register import clock
+from property_register.common import NoDeleteMixin, insert_rows
 from sql import Literal
 from sql.conditionals import Coalesce
 
@@ -18,8 +20,6 @@ from trytond.pyson import Eval
 from trytond.sendmail import send_message
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
-
-from .common import NoDeleteMixin, insert_rows, now
 
 logger = logging.getLogger(__name__)
 # A message is retried this many times before it stays failed
@@ -239,7 +239,7 @@ class Notification(NoDeleteMixin, ModelSQL, ModelView):
                 notification.error = str(exception) or repr(exception)
             else:
                 notification.state = 'sent'
-                notification.sent_at = now()
+                notification.sent_at = clock.now()
                 notification.error = None
             notification.attempts = (notification.attempts or 0) + 1
         cls.save(notifications)

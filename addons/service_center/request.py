@@ -3,6 +3,14 @@
 import datetime as dt
 from itertools import groupby
 
+from property_register import clock
+from property_register.common import (
+    SERVICE_CATEGORIES,
+    NoDeleteMixin,
+    local_date,
+    rec_name_bool_op,
+)
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
@@ -13,14 +21,9 @@ from .common import (
     ESCALATION_LEVELS,
     PRIORITIES,
     REQUEST_KINDS,
-    SERVICE_CATEGORIES,
     TOP_LEVEL,
-    NoDeleteMixin,
     evaluated,
     insert_records,
-    local_date,
-    now,
-    rec_name_bool_op,
 )
 from .exceptions import RequestError
 from .sla import TARGETS
@@ -292,7 +295,7 @@ class Request(
     @classmethod
     def default_received_at(cls):
         # To the second, as the staff read it
-        return now().replace(microsecond=0)
+        return clock.now().replace(microsecond=0)
 
     @classmethod
     def default_one_call(cls):
@@ -346,7 +349,7 @@ class Request(
     @fields.depends('unit', 'warranty_type', 'received_at')
     def on_change_with_warranty_state(self, name=None):
         if self.unit and self.warranty_type:
-            date = local_date(self.received_at or now())
+            date = local_date(self.received_at or clock.now())
             return self.unit.warranty_state(self.warranty_type, date)
 
     @fields.depends(methods=['_expected_responsibility'])
@@ -370,7 +373,7 @@ class Request(
         return [
             ('state', 'in', ['pending', 'breached']),
             ('met_at', '=', None),
-            ('due_at', '<', now()),
+            ('due_at', '<', clock.now()),
             ]
 
     @classmethod
@@ -477,7 +480,7 @@ class Request(
             default.setdefault(name, None)
         default.setdefault('escalation_level', 0)
         default.setdefault('one_call', False)
-        default.setdefault('received_at', now())
+        default.setdefault('received_at', clock.now())
         default.setdefault('received_by', Transaction().user)
         return super().copy(requests, default=default)
 
@@ -636,7 +639,7 @@ class Request(
         pool = Pool()
         Deadline = pool.get('service_center.request.deadline')
         Callback = pool.get('service_center.callback')
-        at = now()
+        at = clock.now()
         cls._set_state(requests, 'resolved', resolved_at=at)
         Deadline.meet(requests, ['ack', 'resolution'], at)
         deadlines, callbacks = [], []
@@ -671,7 +674,7 @@ class Request(
     def close(cls, requests):
         pool = Pool()
         Deadline = pool.get('service_center.request.deadline')
-        at = now()
+        at = clock.now()
         cls.write(requests, {'closed_at': at})
         Deadline.meet(requests, ['followup'], at)
 
@@ -682,7 +685,7 @@ class Request(
         Deadline = pool.get('service_center.request.deadline')
         Deadline.void(requests, ['followup'])
         cls.write(requests, {'resolved_at': None})
-        Deadline.save([Deadline.for_step(r, 'resolution', now())
+        Deadline.save([Deadline.for_step(r, 'resolution', clock.now())
                 for r in requests])
 
     @classmethod
@@ -760,7 +763,7 @@ class Deadline(
             return self.met_at <= self.due_at
         if self.state == 'void':
             return None
-        return now() <= self.due_at
+        return clock.now() <= self.due_at
 
     def get_rec_name(self, name):
         return '%s %s' % (

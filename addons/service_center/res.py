@@ -1,13 +1,13 @@
 # This file is part of the coastal customer service project.
+from property_register.common import clearing
+from property_register.exceptions import InvalidPhoneNumber
+from property_register.phone import format_phone
+
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
-
-from .common import clearing, company_timezone, company_timezones
-from .exceptions import InvalidPhoneNumber
-from .phone import format_phone
 
 _scope_cache = Cache('service_center.user_scope', context=False)
 # Models whose changes move what a user may see of the register
@@ -32,7 +32,7 @@ class User(metaclass=PoolMeta):
             for user in users:
                 if user.mobile and not format_phone(user.mobile):
                     raise InvalidPhoneNumber(gettext(
-                            'service_center.msg_invalid_phone',
+                            'property_register.msg_invalid_phone',
                             phone=user.mobile))
 
     @classmethod
@@ -101,67 +101,3 @@ class User(metaclass=PoolMeta):
             'centers': sorted(centers),
             'departments': sorted(departments),
             }
-
-
-class Rule(metaclass=PoolMeta):
-    __name__ = 'ir.rule'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.domain.help += (
-            '\n- "service_projects" as list of ids of the property projects '
-            'the user works for'
-            '\n- "service_centers" as list of ids of the customer centres '
-            'the user works for'
-            '\n- "service_departments" as list of ids of the back-factory '
-            'departments the user answers for')
-
-    @classmethod
-    def _get_cache_key(cls, model_names):
-        pool = Pool()
-        User = pool.get('res.user')
-        key = super()._get_cache_key(model_names)
-        scope = User.get_service_scope()
-        return (*key, tuple(scope['projects']), tuple(scope['centers']),
-            tuple(scope['departments']))
-
-    @classmethod
-    def _get_context(cls, model_name):
-        pool = Pool()
-        User = pool.get('res.user')
-        context = super()._get_context(model_name)
-        scope = User.get_service_scope()
-        context['service_projects'] = scope['projects']
-        context['service_centers'] = scope['centers']
-        context['service_departments'] = scope['departments']
-        return context
-
-
-class Company(clearing(company_timezones), metaclass=PoolMeta):
-    __name__ = 'company.company'
-
-
-class Date(metaclass=PoolMeta):
-    __name__ = 'ir.date'
-
-    @classmethod
-    def today(cls, timezone=None):
-        # The company's time zone from the cache: the company module reads
-        # the company at each call
-        if timezone is None:
-            timezone = company_timezone()
-        return super().today(timezone=timezone)
-
-
-class ModelLog(metaclass=PoolMeta):
-    __name__ = 'ir.model.log'
-
-    @classmethod
-    def _validate(cls, records, field_names=None):
-        # Tryton stores its log at commit, without access checks, from the
-        # records it logged: the values are valid by construction, and
-        # checking them read each logged record back (two lines for a
-        # button of a workflow: a fifth of the Register call's time)
-        if Transaction().check_access:
-            super()._validate(records, field_names)

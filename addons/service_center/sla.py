@@ -2,6 +2,8 @@
 "Time targets of the 400 system"
 import datetime as dt
 
+from property_register.common import SERVICE_CATEGORIES, clearing
+
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import (
@@ -14,7 +16,7 @@ from trytond.model import (
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, Or
 
-from .common import PRIORITIES, REQUEST_KINDS, SERVICE_CATEGORIES, clearing
+from .common import PRIORITIES, REQUEST_KINDS
 from .exceptions import SLAError
 
 # The measured steps, each with its default delay; the on-site target of

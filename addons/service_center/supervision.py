@@ -7,6 +7,13 @@ import random
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
+from property_register import clock
+from property_register.common import (
+    MAX_IDS,
+    insert_rows,
+    local_date,
+    local_midnight,
+)
 from sql import Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case
@@ -17,14 +24,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import (
-    MAX_IDS,
-    CallMixin,
-    insert_rows,
-    local_date,
-    local_midnight,
-    now,
-)
+from .common import CallMixin
 
 # The share of a month's closed requests each level calls back again
 SAMPLE_RATES = {'region': 0.5, 'hq': 0.2}
@@ -77,7 +77,7 @@ def month_bounds(month):
 
 def last_month():
     "The first day of the month before the company's current one"
-    return local_date(now()).replace(day=1) - relativedelta(months=1)
+    return local_date(clock.now()).replace(day=1) - relativedelta(months=1)
 
 
 class CallbackSample(ModelSQL, ModelView):
@@ -194,7 +194,7 @@ class CallbackSample(ModelSQL, ModelView):
         sample = cls(
             month=month, level=level, region=region,
             rate=SAMPLE_RATES[level], seed=seed, population=len(rows),
-            drawn_at=now())
+            drawn_at=clock.now())
         sample.save()
 
         cross = level == 'region' and region.sample_mode == 'cross'
@@ -290,7 +290,7 @@ class CourtesyCall(CallMixin, Workflow, ModelSQL, ModelView):
     def done(cls, calls):
         cls.write(calls, {
                 'done_by': Transaction().user,
-                'done_at': now(),
+                'done_at': clock.now(),
                 })
 
     @classmethod
@@ -327,7 +327,7 @@ class CourtesyCall(CallMixin, Workflow, ModelSQL, ModelView):
         CenterProject = pool.get(
             'service_center.center-service_center.project')
         if month is None:
-            month = local_date(now())
+            month = local_date(clock.now())
         month = month.replace(day=1)
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
@@ -346,7 +346,7 @@ class CourtesyCall(CallMixin, Workflow, ModelSQL, ModelView):
         cursor.execute(*relation.select(relation.project, relation.center))
         centers = dict(cursor)
 
-        at, uid = now(), Transaction().user
+        at, uid = clock.now(), Transaction().user
         rows = []
         for project, parties in cls._owners(month).items():
             if project in planned:

@@ -6,6 +6,9 @@ import datetime as dt
 import json
 from collections import defaultdict
 
+from property_register.common import MAX_IDS, rec_name_bool_op
+from property_register.phone import format_phone
+from property_register.roster import RosterRowError as RowError
 from sql import Cast, Literal
 from sql.aggregate import Avg, Count, Sum
 from sql.conditionals import Case
@@ -27,10 +30,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .common import MAX_IDS, rec_name_bool_op
 from .exceptions import SurveyError, SurveyImportError
-from .phone import format_phone
-from .roster import RosterRowError as RowError
 
 # The labels of the call-backs' satisfaction, on a scale of 1 to 5
 RATINGS = [

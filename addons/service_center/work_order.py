@@ -1,5 +1,7 @@
 # This file is part of the coastal customer service project.
 "Dispatches to the back factory, and the call-back that closes a request"
+from property_register import clock
+from property_register.common import NoDeleteMixin, rec_name_bool_op
 from sql import Null
 
 from trytond.i18n import gettext
@@ -8,7 +10,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .common import CallMixin, NoDeleteMixin, evaluated, now, rec_name_bool_op
+from .common import CallMixin, evaluated
 from .exceptions import CallbackError, WorkOrderError
 from .request import OPEN_STATES, RESPONSIBILITIES
 
@@ -287,7 +289,7 @@ class WorkOrder(
         Deadline = pool.get('service_center.request.deadline')
         Notification = pool.get('service_center.notification')
         Request = pool.get('service_center.request')
-        at = now()
+        at = clock.now()
         for order in orders:
             if order.request.state not in OPEN_STATES:
                 raise WorkOrderError(gettext(
@@ -326,7 +328,7 @@ class WorkOrder(
     @Workflow.transition('acknowledged')
     def acknowledge(cls, orders):
         Deadline = Pool().get('service_center.request.deadline')
-        at = now()
+        at = clock.now()
         cls.write(orders, {'acknowledged_at': at})
         Deadline.meet(
             list({o.request for o in orders}), ['ack'], at, work_orders=orders)
@@ -337,7 +339,7 @@ class WorkOrder(
     def plan(cls, orders):
         "Record the visit time agreed with the owner"
         Deadline = Pool().get('service_center.request.deadline')
-        at = now()
+        at = clock.now()
         for order in orders:
             if not order.visit_planned_at:
                 raise WorkOrderError(gettext(
@@ -360,7 +362,7 @@ class WorkOrder(
     def arrive(cls, orders):
         "Record that someone is on site"
         Deadline = Pool().get('service_center.request.deadline')
-        at = now()
+        at = clock.now()
         orders = [o for o in orders if not o.on_site_at]
         cls.write(orders, {'on_site_at': at})
         Deadline.meet(
@@ -380,7 +382,7 @@ class WorkOrder(
                         order=order.rec_name))
         # On site at the latest when the owner signs
         cls.arrive(orders)
-        at = now()
+        at = clock.now()
         cls.write(orders, {'done_at': at, 'signed_at': at})
         Request.check_resolved(
             list({o.request.id for o in orders}), done=orders)
@@ -420,7 +422,7 @@ class WorkOrder(
                         order=order.rec_name))
         cls.write(orders, {
                 'decided_by': Transaction().user,
-                'decided_at': now(),
+                'decided_at': clock.now(),
                 })
 
     @classmethod
@@ -634,7 +636,7 @@ class Callback(
         Request = pool.get('service_center.request')
         Deadline = pool.get('service_center.request.deadline')
         Escalation = pool.get('service_center.escalation')
-        at = now()
+        at = clock.now()
         user_id = Transaction().user
         for callback in callbacks:
             if not callback.reached or not callback.satisfaction:

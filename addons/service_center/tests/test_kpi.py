@@ -1,10 +1,8 @@
 # This file is part of the coastal customer service project.
 """The centre's evaluation figures against the same figures counted by hand
 from the recorded requests, deadlines and call-backs"""
-import contextlib
 import datetime as dt
 from decimal import Decimal
-from unittest import mock
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
@@ -25,10 +23,6 @@ OCTOBER = {
 LATER = FRIDAY + dt.timedelta(days=1)
 
 
-@contextlib.contextmanager
-def report_clock(moment):
-    with clock(moment), mock.patch.object(kpi, 'now', lambda: moment):
-        yield
 
 
 class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
@@ -51,7 +45,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
             callback.save()
             Callback.done([callback])
 
-        with report_clock(FRIDAY):
+        with clock(FRIDAY):
             answered = self._request(
                 units[0], owners[0], kind='enquiry',
                 category='property_service', answer="At nine")
@@ -68,9 +62,9 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
             cancelled.cancel_reason = "Called by mistake"
             cancelled.save()
             Request.cancel([cancelled])
-        with report_clock(FRIDAY - dt.timedelta(days=31)):
+        with clock(FRIDAY - dt.timedelta(days=31)):
             self._request(units[4], owners[4])  # September
-        with report_clock(FRIDAY + dt.timedelta(hours=2)):
+        with clock(FRIDAY + dt.timedelta(hours=2)):
             call_back(answered, 'very_satisfied')
             call_back(complained, 'dissatisfied', confirmed=False)
             Escalation.sweep()
@@ -177,7 +171,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
             requests = self._month(company)
             center, = Center.search([])
             at = LATER
-            with report_clock(at), Transaction().set_context(OCTOBER):
+            with clock(at), Transaction().set_context(OCTOBER):
                 row, = KPI.search([])
                 expected = self._by_hand(requests, at)
             self.assertEqual(row.center, center)
@@ -195,7 +189,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
             self.assertEqual((row.undispatched, row.uncalled), (2, 0))
             self.assertAlmostEqual(row.omission_rate, 0.5)
 
-            with report_clock(at), Transaction().set_context(
+            with clock(at), Transaction().set_context(
                     from_date=dt.date(2026, 11, 1),
                     to_date=dt.date(2026, 11, 30)):
                 self.assertEqual(KPI.search([]), [])
@@ -211,7 +205,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
         company = create_company()
         with set_company(company):
             requests = self._month(company)
-            with report_clock(LATER), Transaction().set_context(OCTOBER):
+            with clock(LATER), Transaction().set_context(OCTOBER):
                 row, = KPI.search([])
                 with Transaction().set_context(
                         active_model=KPI.__name__, active_id=row.id,
@@ -257,12 +251,12 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
                         'name': "Hill Centre", 'code': 'H',
                         'region': other.id,
                         'projects': [('add', [project.id])]}])
-            with report_clock(FRIDAY):
+            with clock(FRIDAY):
                 self._request(units[0], owners[0])
                 self._request(unit, owner)
             home, = Center.search([('region.code', '=', 'DL')])
 
-            with report_clock(LATER), Transaction().set_context(OCTOBER):
+            with clock(LATER), Transaction().set_context(OCTOBER):
                 self.assertEqual(
                     sorted(r.center for r in KPI.search([])),
                     sorted([home, away]))
@@ -298,7 +292,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
                         'responsible': people['hank'].id}])
 
             def complain(owner, category, days_before=0):
-                with report_clock(FRIDAY - dt.timedelta(days=days_before)):
+                with clock(FRIDAY - dt.timedelta(days=days_before)):
                     return self._request(
                         units[owners.index(owner)], owner,
                         kind='complaint', category=category)
@@ -319,12 +313,12 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
                             'responsible': department.responsible.id,
                             'cost': cost, 'cost_bearer': bearer}])
                 Request.dispatch([request])
-                with report_clock(FRIDAY + dt.timedelta(minutes=minutes)):
+                with clock(FRIDAY + dt.timedelta(minutes=minutes)):
                     WorkOrder.acknowledge([order])
                     order.visit_planned_at = FRIDAY + dt.timedelta(hours=2)
                     order.save()
                     WorkOrder.plan([order])
-                with report_clock(FRIDAY + dt.timedelta(hours=2)):
+                with clock(FRIDAY + dt.timedelta(hours=2)):
                     WorkOrder.arrive([order])
                     order.signed_by = "Owner"
                     order.signature = b'signature'
@@ -332,12 +326,12 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
                     WorkOrder.do([order])
                 return order
 
-            with report_clock(FRIDAY):
+            with clock(FRIDAY):
                 leak = self._request(units[0], owners[0])
                 fixed = work(leak, engineering, Decimal('120'),
                     'developer', 5)
                 work(repeated, upkeep, Decimal('50'), 'owner', 30)
-            with report_clock(FRIDAY + dt.timedelta(hours=5)):
+            with clock(FRIDAY + dt.timedelta(hours=5)):
                 for request, satisfaction in [
                         (leak, 'satisfied'), (repeated, 'dissatisfied')]:
                     callback, = Request(request.id).callbacks
@@ -348,7 +342,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
                     Callback.done([callback])
 
             october = [leak, repeated, other, late]
-            with report_clock(LATER), Transaction().set_context(OCTOBER):
+            with clock(LATER), Transaction().set_context(OCTOBER):
                 expected = self._by_hand(october, LATER)
                 row, = CenterKPI.search([])
                 self._assert_figures(row, expected)
@@ -406,7 +400,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
 
             # The requests are all in the first fortnight of October
             for day, count in [(9, 1), (15, 1), (16, 0), (31, 0)]:
-                with report_clock(LATER), Transaction().set_context(
+                with clock(LATER), Transaction().set_context(
                         period='fortnight', date=dt.date(2026, 10, day)):
                     with self.subTest(day=day):
                         self.assertEqual(len(CenterKPI.search([])), count)
@@ -467,7 +461,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
             sample.save()
             Callback.done([sample])
             self.assertEqual(Request(answered.id).state, 'closed')
-            with report_clock(LATER), Transaction().set_context(OCTOBER):
+            with clock(LATER), Transaction().set_context(OCTOBER):
                 row, = pool.get('service_center.kpi.center').search([])
                 self.assertAlmostEqual(row.region_satisfaction_rate, 1)
             self._assert_facts_rebuilt()
@@ -478,7 +472,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
             waiting.cancel_reason = "Duplicate"
             waiting.save()
             Request.cancel([waiting])
-            with report_clock(LATER), Transaction().set_context(OCTOBER):
+            with clock(LATER), Transaction().set_context(OCTOBER):
                 row, = pool.get('service_center.kpi.center').search([])
                 self.assertEqual(row.requests, 3)
             self.assertNotIn(
@@ -515,13 +509,13 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
         night = dt.datetime(2026, 10, 31, 17, 0)
         with set_company(company):
             _, units, owners, _ = self._register(company)
-            with report_clock(night):
+            with clock(night):
                 request = self._request(units[0], owners[0])
             self.assertEqual(
                 Request(request.id).received_date, dt.date(2026, 11, 1))
-            with report_clock(night), Transaction().set_context(OCTOBER):
+            with clock(night), Transaction().set_context(OCTOBER):
                 self.assertEqual(KPI.search([]), [])
-            with report_clock(night), Transaction().set_context(
+            with clock(night), Transaction().set_context(
                     period='month', date=dt.date(2026, 11, 1)):
                 row, = KPI.search([])
                 self.assertEqual(row.requests, 1)
@@ -529,7 +523,7 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
             self.assertEqual(supervision.month_bounds(dt.date(2026, 11, 5)),
                 (dt.datetime(2026, 10, 31, 16, 0),
                     dt.datetime(2026, 11, 30, 16, 0)))
-            with mock.patch.object(supervision, 'now', lambda: night):
+            with clock(night):
                 self.assertEqual(
                     supervision.last_month(), dt.date(2026, 10, 1))
 

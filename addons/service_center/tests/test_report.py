@@ -15,7 +15,7 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from . import test_kpi
-from .test_kpi import LATER, OCTOBER, report_clock
+from .test_kpi import LATER, OCTOBER
 from .test_request import FRIDAY, RequestFixtures, clock
 
 
@@ -112,7 +112,7 @@ class ReportTestCase(RequestFixtures, test_tryton._DBTestCase):
         company = create_company()
         with set_company(company):
             answered, complained, waiting, hotline = self._month(company)
-            with report_clock(LATER), Transaction().set_context(OCTOBER):
+            with clock(LATER), Transaction().set_context(OCTOBER):
                 row, = KPI.search([])
                 extension, content, _, _ = Report.execute([row.id], {})
             self.assertEqual(extension, 'pdf')

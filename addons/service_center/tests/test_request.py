@@ -1,14 +1,15 @@
 # This file is part of the coastal customer service project.
 """The customer centre's clocks: deadlines, working time, escalation, the
 same-problem alarm and the outbox, with a controlled clock"""
-import contextlib
 import datetime as dt
 import http.server
 import json
 import socket
 import threading
-from unittest import mock
 from zoneinfo import ZoneInfo
+
+from property_register import clock as register_clock
+from property_register.tests.tools import clock_at as clock
 
 from trytond import backend, config
 from trytond.model.exceptions import ValidationError
@@ -18,22 +19,12 @@ from trytond.tests import test_tryton
 from trytond.tests.test_tryton import DB_NAME, USER, with_transaction
 from trytond.transaction import Transaction
 
-from .. import alarm, escalation, notification, request, work_order
 from ..exceptions import RequestError
 
-CLOCK_MODULES = [alarm, escalation, notification, request, work_order]
 # A Friday, 10:00 in Shanghai
 FRIDAY = dt.datetime(2026, 10, 9, 2, 0)
 
 
-@contextlib.contextmanager
-def clock(moment):
-    "Make the module believe it is moment (naive UTC)"
-    with contextlib.ExitStack() as stack:
-        for module in CLOCK_MODULES:
-            stack.enter_context(
-                mock.patch.object(module, 'now', lambda: moment))
-        yield
 
 
 def shanghai(*args):
@@ -114,7 +105,7 @@ class RequestFixtures:
         request, = Request.create([{
                     'unit': unit.id, 'project': unit.project.id,
                     'party': owner.id, 'description': "Leak",
-                    'received_at': escalation.now(), **values}])
+                    'received_at': register_clock.now(), **values}])
         Request.register([request])
         return request
 

@@ -2,7 +2,6 @@
 """The three-level call-back: the monthly samples of the regions and
 headquarters, what a contradicting answer does, and the courtesy calls"""
 import datetime as dt
-from unittest import mock
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
@@ -10,10 +9,9 @@ from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .. import supervision
 from ..exceptions import CallbackError
 from ..supervision import pick
-from .test_kpi import OCTOBER, report_clock
+from .test_kpi import OCTOBER, clock
 from .test_request import FRIDAY, RequestFixtures
 
 OCTOBER_MONTH = dt.date(2026, 10, 1)
@@ -72,7 +70,7 @@ class SupervisionTestCase(RequestFixtures, test_tryton._DBTestCase):
         Callback = pool.get('service_center.callback')
         people, units, owners, department = self._register(company)
         requests = []
-        with report_clock(FRIDAY):
+        with clock(FRIDAY):
             for i, (kind, category) in enumerate(CLOSED_MIX):
                 requests.append(self._request(
                         units[i % len(units)], owners[i % len(owners)],
@@ -81,7 +79,7 @@ class SupervisionTestCase(RequestFixtures, test_tryton._DBTestCase):
             # Resolved but not called back: not closed, not sampled
             self._request(units[0], owners[0], kind='enquiry',
                 category='property_service', answer="Soon")
-        with report_clock(CLOSED):
+        with clock(CLOSED):
             callbacks = [c for r in Request.browse(requests)
                 for c in r.callbacks]
             Callback.write(callbacks, {
@@ -94,9 +92,7 @@ class SupervisionTestCase(RequestFixtures, test_tryton._DBTestCase):
 
     def _draw(self):
         Sample = Pool().get('service_center.callback.sample')
-        with report_clock(dt.datetime(2026, 11, 1, 2)), \
-                mock.patch.object(supervision, 'now',
-                    lambda: dt.datetime(2026, 11, 1, 2)):
+        with clock(dt.datetime(2026, 11, 1, 2)):
             return Sample.draw_monthly()
 
     @with_transaction()
@@ -158,7 +154,7 @@ class SupervisionTestCase(RequestFixtures, test_tryton._DBTestCase):
                 Callback.done([callback])
 
             at = dt.datetime(2026, 11, 3, 2)
-            with report_clock(at), Transaction().set_user(
+            with clock(at), Transaction().set_user(
                     people['hugo'].id):
                 Callback.done([callback, other])
             self.assertEqual(request.state, 'reopened')
@@ -168,7 +164,7 @@ class SupervisionTestCase(RequestFixtures, test_tryton._DBTestCase):
             self.assertEqual(other.request.state, 'closed')
             self.assertEqual(hq_sample.contradicted, 1)
 
-            with report_clock(at), Transaction().set_context(OCTOBER):
+            with clock(at), Transaction().set_context(OCTOBER):
                 row, = KPI.search([])
             self.assertEqual(row.contradicted, 1)
             self.assertAlmostEqual(row.hq_satisfaction_rate, 0.5)

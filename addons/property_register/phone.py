@@ -7,7 +7,7 @@ from trytond import config
 
 
 def default_region():
-    return config.get('service_center', 'phone_region', default='CN')
+    return config.get('property_register', 'phone_region', default='CN')
 
 
 def parse_phone(value, region=None):

@@ -92,7 +92,7 @@ class RegionDeputy(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_constraints = [
             ('category_unique', Unique(t, t.region, t.category),
-                'service_center.msg_region_deputy_unique'),
+                'property_register.msg_region_deputy_unique'),
             ]
 
 
@@ -150,13 +150,13 @@ class Building(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_constraints = [
             ('name_unique', Unique(t, t.project, t.name),
-                'service_center.msg_building_name_unique'),
+                'property_register.msg_building_name_unique'),
             ]
         cls._order = [('project', 'ASC'), ('name', 'ASC'), ('id', 'ASC')]
 
     def get_rec_name(self, name):
         return gettext(
-            'service_center.msg_building_rec_name',
+            'property_register.msg_building_rec_name',
             project=self.project.rec_name, building=self.name)
 
 
@@ -200,7 +200,7 @@ class Unit(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_constraints = [
             ('code_unique', Unique(t, t.project, t.code),
-                'service_center.msg_unit_code_unique'),
+                'property_register.msg_unit_code_unique'),
             ]
         cls._sql_indexes.add(Index(t, (t.building, Index.Range())))
         cls._order = [
@@ -321,10 +321,10 @@ class Unit(ModelSQL, ModelView):
             for type_ in types:
                 state = unit.warranty_state(type_)
                 line = '%s: %s' % (type_.name, gettext(
-                        'service_center.msg_warranty_%s' % state))
+                        'property_register.msg_warranty_%s' % state))
                 if state != 'not_handed_over':
                     line += ' (%s)' % gettext(
-                        'service_center.msg_warranty_until',
+                        'property_register.msg_warranty_until',
                         date=lang.strftime(unit.warranty_end(type_)))
                 lines.append(line)
             summaries[unit.id] = '\n'.join(lines)
@@ -427,7 +427,7 @@ class Ownership(ModelSQL, ModelView):
             if row:
                 ownership = cls(row[0])
                 raise OwnershipError(gettext(
-                        'service_center.msg_ownership_overlap',
+                        'property_register.msg_ownership_overlap',
                         party=ownership.party.rec_name,
                         unit=ownership.unit.rec_name))
 

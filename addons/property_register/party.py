@@ -81,7 +81,7 @@ class Party(metaclass=PoolMeta):
         e164 = format_phone(number)
         if not e164:
             raise InvalidPhoneNumber(gettext(
-                    'service_center.msg_invalid_phone', phone=number or ''))
+                    'property_register.msg_invalid_phone', phone=number or ''))
         if cls._phone_query is None:
             # The ORM compares COALESCE(value_compact, ?), which no index
             # serves; and this runs on every call the centre takes

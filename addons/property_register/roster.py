@@ -23,6 +23,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
+from . import clock
 from .common import MAX_IDS, insert_rows
 from .exceptions import RosterError
 from .party import PHONE_TYPES
@@ -90,7 +91,7 @@ def _read_xls(data):
         book = xlrd.open_workbook(file_contents=data, on_demand=True)
     except xlrd.XLRDError as exception:
         raise RosterError(gettext(
-                'service_center.msg_roster_unreadable',
+                'property_register.msg_roster_unreadable',
                 error=str(exception)))
 
     def rows(sheet):
@@ -117,7 +118,7 @@ def _read_xlsx(data):
             io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError) as exception:
         raise RosterError(gettext(
-                'service_center.msg_roster_unreadable',
+                'property_register.msg_roster_unreadable',
                 error=str(exception)))
     try:
         for sheet in book.worksheets:
@@ -137,7 +138,7 @@ def _read_csv(data):
             continue
     else:
         raise RosterError(gettext(
-                'service_center.msg_roster_unreadable', error='encoding'))
+                'property_register.msg_roster_unreadable', error='encoding'))
     yield None, ([_cell(v) for v in row]
         for row in csv.reader(io.StringIO(text)))
 
@@ -164,14 +165,14 @@ def read_roster(data):
                     header, found = keys, True
                 elif number >= HEADER_SEARCH_ROWS:
                     raise RosterError(gettext(
-                            'service_center.msg_roster_no_header',
+                            'property_register.msg_roster_no_header',
                             sheet=sheet or ''))
                 continue
             yield sheet, number, {
                 k: v for k, v in zip(header, row) if k}
     if not found:
         raise RosterError(gettext(
-                'service_center.msg_roster_no_header', sheet=''))
+                'property_register.msg_roster_no_header', sheet=''))
 
 
 def _parse_date(value):
@@ -188,7 +189,7 @@ def _parse_date(value):
         except ValueError:
             continue
     raise RosterRowError(
-        'service_center.msg_roster_bad_date', value=value)
+        'property_register.msg_roster_bad_date', value=value)
 
 
 def _parse_decimal(value, column):
@@ -200,7 +201,7 @@ def _parse_decimal(value, column):
         number = None
     if number is None or number < 0:
         raise RosterRowError(
-            'service_center.msg_roster_bad_number',
+            'property_register.msg_roster_bad_number',
             column=column, value=value)
     return number
 
@@ -212,7 +213,7 @@ def _parse_int(value, column):
         return int(str(value))
     except ValueError:
         raise RosterRowError(
-            'service_center.msg_roster_bad_number',
+            'property_register.msg_roster_bad_number',
             column=column, value=value)
 
 
@@ -289,7 +290,7 @@ class RosterImport(ModelSQL, ModelView):
         Date = pool.get('ir.date')
         record = cls(
             filename=filename, user=Transaction().user,
-            date=dt.datetime.now(), rows=0, imported=0, failed=0,
+            date=clock.now(), rows=0, imported=0, failed=0,
             units_created=0, units_updated=0, owners_created=0,
             ownerships_started=0, ownerships_ended=0)
         errors = []
@@ -339,7 +340,7 @@ class RosterImport(ModelSQL, ModelView):
         for column in ['project_code', 'building', 'room', 'owner_name']:
             if not _text(values.get(column)):
                 raise RosterRowError(
-                    'service_center.msg_roster_missing_value',
+                    'property_register.msg_roster_missing_value',
                     column=column)
         line = RosterLine()
         line.number = (sheet or '', number)
@@ -347,7 +348,7 @@ class RosterImport(ModelSQL, ModelView):
         line.project = projects.get(code)
         if not line.project:
             raise RosterRowError(
-                'service_center.msg_roster_unknown_project', code=code)
+                'property_register.msg_roster_unknown_project', code=code)
         line.building = _text(values['building'])
         line.entrance = _text(values.get('entrance')) or None
         line.room = _text(values['room'])
@@ -364,14 +365,14 @@ class RosterImport(ModelSQL, ModelView):
             phone_values = _phone_values(phone)
             if not phone_values:
                 raise RosterRowError(
-                    'service_center.msg_roster_bad_phone', phone=phone)
+                    'property_register.msg_roster_bad_phone', phone=phone)
             if phone_values['value_compact'] not in line.phones:
                 line.phones.append(phone_values['value_compact'])
                 line.phone_values.append(phone_values)
         line.email = _text(values.get('email')).lower() or None
         if line.email and not EMAIL.match(line.email):
             raise RosterRowError(
-                'service_center.msg_roster_bad_email', email=line.email)
+                'property_register.msg_roster_bad_email', email=line.email)
         return line
 
     @classmethod
@@ -380,7 +381,7 @@ class RosterImport(ModelSQL, ModelView):
         previous = seen_units.get(line.unit_key)
         if previous and previous.owner_key != line.owner_key:
             raise RosterRowError(
-                'service_center.msg_roster_conflicting_owner',
+                'property_register.msg_roster_conflicting_owner',
                 unit=line.code, row=previous.number[1],
                 owner=previous.owner_name)
         seen_units.setdefault(line.unit_key, line)
@@ -405,7 +406,7 @@ class RosterImport(ModelSQL, ModelView):
                     line.id_number, line.owner_name)
                 if name != line.owner_name:
                     errors.append((line.number, RosterRowError(
-                                'service_center.msg_roster_id_conflict',
+                                'property_register.msg_roster_id_conflict',
                                 number=line.id_number, name=name)))
                     continue
             good.append(line)
@@ -848,7 +849,7 @@ class RosterImportError(ModelSQL, ModelView):
         values = json.loads(self.values or '{}')
         if 'column' in values:
             values['column'] = gettext(
-                'service_center.msg_column_%s' % values['column'])
+                'property_register.msg_column_%s' % values['column'])
         return gettext(self.message, **values)
 
 
@@ -866,11 +867,11 @@ class RosterImportWizard(Wizard):
     __name__ = 'service_center.roster_import.wizard'
     start = StateView(
         'service_center.roster_import.start',
-        'service_center.roster_import_start_view_form', [
+        'property_register.roster_import_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
             Button("Import", 'import_', 'tryton-import', default=True),
             ])
-    import_ = StateAction('service_center.act_roster_import_form')
+    import_ = StateAction('property_register.act_roster_import_form')
 
     def do_import_(self, action):
         RosterImport = Pool().get('service_center.roster_import')
