@@ -1,6 +1,7 @@
 # This file is part of the coastal customer service project.
-"""Shared helpers of the benchmarks: a throw-away database with
-service_center activated, a company, timers.
+"""Shared helpers of the benchmarks: a throw-away database with the
+customer centre activated as deployed (service_kpi and what it depends
+on), a company, timers.
 
 The backend comes from TRYTOND_DATABASE_URI: SQLite (a file in a temporary
 directory) unless it is set to postgresql://...; DB_NAME=:memory: keeps a
@@ -68,9 +69,9 @@ def describe_machine():
         __version__, backend.name, version)
 
 
-def create_database(name, keep=False, modules=('service_center',)):
+def create_database(name, keep=False, modules=('service_kpi',)):
     """Create the database with the modules activated (as trytond-admin
-    -u service_center --activate-dependencies does) and return the seconds
+    -u service_kpi --activate-dependencies does) and return the seconds
     it took"""
     from sql import Table
 
@@ -331,7 +332,7 @@ def print_start():
     print_load('start')
 
 
-def create_database_reported(name, keep=False, modules=('service_center',)):
+def create_database_reported(name, keep=False, modules=('service_kpi',)):
     print('database %s: %.1f s to create with %s' % (
             name, create_database(name, keep=keep, modules=modules),
             ', '.join(modules)))

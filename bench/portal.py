@@ -736,7 +736,7 @@ def main():
     name = common.database_name('bench_portal')
     common.print_start()
     common.create_database_reported(
-        name, keep=args.keep, modules=('owner_portal',))
+        name, keep=args.keep, modules=('service_kpi', 'owner_portal'))
     staff = max(args.concurrency)
     with common.Timer() as timer:
         context, logins, skeleton = setup(name, args.owners, staff)

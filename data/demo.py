@@ -9,7 +9,8 @@ files under TRYTOND_DATABASE__PATH).
 
 The owners' requests of the last weeks are played back through the same
 buttons the staff click, each by the user whose job it is; only the clock
-of the service_center modules is set back to when each step happened.
+of our modules (property_register.clock) is set back to when each step
+happened.
 Notifications stay queued for a worker (no mail is sent while building).
 """
 import argparse
@@ -113,7 +114,7 @@ def initialise(config_file, name):
                 os.path.join(os.path.dirname(sys.executable), 'trytond-admin'),
                 '-c', config_file, '-d', name, '--all',
                 '--email', ADMIN_EMAIL,
-                '-u', 'service_center', 'owner_portal',
+                '-u', 'service_kpi', 'owner_portal',
                 '--activate-dependencies',
                 '-l', LANGUAGE,
                 ], env=env, check=True)

@@ -48,20 +48,10 @@ class Region(NamedCodeMixin, DeactivableMixin, ModelSQL, ModelView):
         help="The deputy general manager in charge of each service "
         "category, who receives its escalations.")
     projects = fields.One2Many('service_center.project', 'region', "Projects")
-    sample_mode = fields.Selection([
-            ('sampled', "By the Region"),
-            ('cross', "Cross-Check by Another Centre"),
-            ], "Sampled Call-backs", required=True,
-        help="Who calls back the region's monthly sample of closed "
-        "requests.")
 
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
-
-    @classmethod
-    def default_sample_mode(cls):
-        return 'sampled'
 
     @property
     def leadership_group(self):

@@ -11,7 +11,7 @@ from sql import Flavor, Literal
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .common import ESCALATION_LEVELS, TOP_LEVEL
 
@@ -23,17 +23,6 @@ REASONS = [
     ('hotline_400', "Raised at Group Level (400 Hotline)"),
     ]
 LEVELS = [(k, v) for k, v in ESCALATION_LEVELS]
-
-
-def forget(Model, ids):
-    "Drop what the transaction remembers of records changed by raw SQL"
-    transaction = Transaction()
-    transaction.counter += 1
-    for cache in transaction.cache.values():
-        records = cache.get(Model.__name__)
-        if records:
-            for id_ in ids:
-                records.pop(id_, None)
 
 
 class Escalation(NoDeleteMixin, ModelSQL, ModelView):
@@ -90,7 +79,6 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
         breaches = sorted(cursor, key=lambda r: r[0])
         if not breaches:
             return 0
-        forget(Deadline, [b[0] for b in breaches])
         steps = [(request, 'missed_visit' if target == 'visit'
                 else 'deadline', id_, work_order)
             for id_, request, work_order, target in breaches]
@@ -111,11 +99,8 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
         the notifications; return how many escalations were made"""
         pool = Pool()
         Request = pool.get('service_center.request')
-        request = Request.__table__()
-        fact = pool.get('service_center.kpi.fact').__table__()
         escalation = cls.__table__()
         transaction = Transaction()
-        cursor = transaction.connection.cursor()
         ladder = _Ladder({s[0] for s in steps}, {s[3] for s in steps} - {None})
 
         lines, levels = [], {}
@@ -136,19 +121,11 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
         by_level = collections.defaultdict(list)
         for request_id, target in levels.items():
             by_level[target].append(request_id)
-        for target, ids in by_level.items():
-            for sub_ids in grouped_slice(ids, MAX_IDS):
-                sub_ids = list(sub_ids)
-                cursor.execute(*request.update(
-                        [request.escalation_level, request.write_date,
-                            request.write_uid],
-                        [target, at, transaction.user],
-                        where=request.id.in_(sub_ids)))
-                # Their evaluation facts, as the write would refresh them
-                cursor.execute(*fact.update(
-                        [fact.escalation_level], [target],
-                        where=fact.id.in_(sub_ids)))
-        forget(Request, list(levels))
+        # The ladder's own bookkeeping, whoever's action raised the request
+        with without_check_access():
+            Request.write(*(arg for target, ids in by_level.items()
+                    for arg in (
+                        Request.browse(ids), {'escalation_level': target})))
 
         notifications = ladder.notifications(lines)
         uid = transaction.user

@@ -1,5 +1,4 @@
 # This file is part of the coastal customer service project.
-from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 
 
@@ -32,12 +31,4 @@ class CallbackError(ValidationError):
 
 
 class AlarmError(ValidationError):
-    pass
-
-
-class SurveyError(ValidationError):
-    pass
-
-
-class SurveyImportError(UserError):
     pass

@@ -35,3 +35,17 @@ class Rule(metaclass=PoolMeta):
         context['service_centers'] = scope['centers']
         context['service_departments'] = scope['departments']
         return context
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('service_center.escalation|sweep',
+                    "Escalate Overdue Requests"),
+                ('service_center.alarm|check_all',
+                    "Check Same-Problem Alarms"),
+                ])

@@ -1,13 +1,10 @@
 # This file is part of the coastal customer service project.
-"""The printed documents: the work order form (派工单) a department takes to
-the owner, and the centre's monthly evaluation"""
+"""The printed work order form (派工单) a department takes to the owner"""
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
 
-from .kpi import context_period
 from .work_calendar import Calendar
-from .work_order import SATISFIED
 
 DATETIME_FORMAT = '%Y-%m-%d %H:%M'
 
@@ -53,42 +50,4 @@ class WorkOrderReport(ServiceReport):
         context['deadlines'] = lambda order: [d
             for d in order.request.deadlines
             if d.state != 'void' and d.work_order in {None, order}]
-        return context
-
-
-class CenterKPIReport(ServiceReport):
-    __name__ = 'service_center.kpi.center.print'
-
-    @classmethod
-    def get_context(cls, records, header, data):
-        pool = Pool()
-        KPI = pool.get('service_center.kpi.center')
-        Request = pool.get('service_center.request')
-        context = super().get_context(records, header, data)
-        from_date, to_date = context_period()
-        context['from_date'], context['to_date'] = from_date, to_date
-
-        def attention(row):
-            """The period's requests of the row's centre that need the
-            management's eye: escalated to the deputy general manager or
-            above, reopened, or not accepted at a call-back"""
-            return Request.search(KPI.requests_domain(row) + [
-                    ['OR',
-                        ('escalation_level', '>=', 2),
-                        ('state', '=', 'reopened'),
-                        ('callbacks', 'where', [
-                                ('state', '=', 'done'),
-                                ['OR',
-                                    ('confirmed_closed', '=', False),
-                                    ('satisfaction', 'not in',
-                                        list(SATISFIED)),
-                                    ],
-                                ]),
-                        ],
-                    ], order=[('received_at', 'ASC'), ('id', 'ASC')])
-        context['attention'] = attention
-
-        def percent(value):
-            return '' if value is None else '%.1f%%' % (value * 100)
-        context['percent'] = percent
         return context

@@ -22,8 +22,6 @@ from .common import (
     PRIORITIES,
     REQUEST_KINDS,
     TOP_LEVEL,
-    evaluated,
-    insert_records,
 )
 from .exceptions import RequestError
 from .sla import TARGETS
@@ -53,11 +51,7 @@ WARRANTY_BEARER = {
     }
 
 
-class Request(
-        evaluated(
-            'state', 'center', 'received_date', 'kind', 'one_call',
-            'escalation_level', 'alarm', 'repeat_of'),
-        NoDeleteMixin, Workflow, ModelSQL, ModelView):
+class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Owner Request"
     __name__ = 'service_center.request'
     _rec_name = 'number'
@@ -239,6 +233,7 @@ class Request(
             ('dispatched', 'resolved'),
             ('resolved', 'closed'),
             ('resolved', 'reopened'),
+            ('closed', 'reopened'),
             ('draft', 'cancelled'),
             ('registered', 'cancelled'),
             ('dispatched', 'cancelled'),
@@ -441,26 +436,6 @@ class Request(
                         request=request.rec_name))
 
     @classmethod
-    def _evaluated_requests(cls, mode, requests):
-        if mode == 'create':
-            # A draft has no facts: those of the requests registered at
-            # once (imports, tests) only
-            return [r.id for r in requests if r.state != 'draft']
-        return [r.id for r in requests]
-
-    @classmethod
-    def write(cls, *args):
-        # The transitions that write the state themselves leave the
-        # Workflow wrapper nothing to write: skip its empty UPDATE
-        actions = iter(args)
-        args = []
-        for requests, values in zip(actions, actions):
-            if requests:
-                args.extend((requests, values))
-        if args:
-            super().write(*args)
-
-    @classmethod
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if mode == 'create' and not values.get('received_at'):
@@ -528,6 +503,8 @@ class Request(
                 number = numbers[request]
                 request._check_registrable()
                 request.number = number
+                # Written with the rest, in this transition: the alarm
+                # counts registered requests only
                 request.state = 'registered'
                 request.sla = SLA.get(
                     request.kind, request.category, request.priority)
@@ -545,16 +522,12 @@ class Request(
             # Sets the alarm of the requests, saved with the rest
             Alarm.check(requests)
             cls.save(requests)
+            # As the transition logs the state it writes itself
             cls.log(requests, 'transition', 'state:registered')
-            # Built above from the saved requests: inserted without the
-            # ORM's checks, for registration is the busiest call
-            insert_records(deadlines, [
-                    'request', 'target', 'started_at', 'due_at', 'state'])
+            Deadline.save(deadlines)
             # The receipts leave with the next run of the outbox (every
             # minute), well within the 10 minutes, and keep the call short
-            insert_records(receipts, [
-                    'channel', 'party', 'address', 'subject', 'body',
-                    'origin', 'state', 'attempts'])
+            Notification.save(receipts)
             if escalated:
                 Escalation.escalate(
                     escalated, 'hotline_400', level=TOP_LEVEL)
@@ -594,8 +567,8 @@ class Request(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('resolved')
     def resolve_on_spot(cls, requests):
+        "Answered at the first contact: resolved without a work order"
         for request in requests:
             if not request.answer:
                 raise RequestError(gettext(
@@ -606,12 +579,12 @@ class Request(
                         'service_center.msg_request_has_work_orders',
                         request=request.rec_name))
         cls.write(requests, {'one_call': True})
-        cls._resolved(requests)
+        cls.resolve(requests)
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('dispatched')
     def dispatch(cls, requests):
+        "Send the draft work orders of the requests to their departments"
         pool = Pool()
         WorkOrder = pool.get('service_center.work_order')
         to_dispatch = []
@@ -625,23 +598,35 @@ class Request(
         WorkOrder.dispatch(to_dispatch)
 
     @classmethod
-    def _set_state(cls, requests, state, **values):
-        """Write the state now rather than when the transition returns, for
-        what follows needs it; log it as the transition would"""
-        if requests:
-            cls.write(requests, {'state': state, **values})
-            cls.log(requests, 'transition', 'state:%s' % state)
+    @Workflow.transition('dispatched')
+    def process(cls, requests):
+        "The work orders of the requests are out: the back factory works"
+        pass
 
     @classmethod
-    def _resolved(cls, requests):
-        """Mark the requests resolved and plan their call-back; the state is
-        written first, as the call-backs need it"""
+    def resolve(cls, requests):
+        """Mark the requests resolved, then plan the call-back of those
+        resolved: a call-back is for a resolved request only"""
+        cls._resolve(requests)
+        cls._plan_callbacks(
+            [r for r in cls.browse(requests) if r.state == 'resolved'])
+
+    @classmethod
+    @Workflow.transition('resolved')
+    def _resolve(cls, requests):
+        pool = Pool()
+        Deadline = pool.get('service_center.request.deadline')
+        at = clock.now()
+        cls.write(requests, {'resolved_at': at})
+        Deadline.meet(requests, ['ack', 'resolution'], at)
+
+    @classmethod
+    def _plan_callbacks(cls, requests):
+        "The call-back of the resolved requests, and its follow-up"
         pool = Pool()
         Deadline = pool.get('service_center.request.deadline')
         Callback = pool.get('service_center.callback')
         at = clock.now()
-        cls._set_state(requests, 'resolved', resolved_at=at)
-        Deadline.meet(requests, ['ack', 'resolution'], at)
         deadlines, callbacks = [], []
         for request in requests:
             callback = Deadline.for_step(request, 'callback', at)
@@ -667,7 +652,7 @@ class Request(
             if finished and not pending:
                 to_resolve.append(request)
         if to_resolve:
-            cls._resolved(to_resolve)
+            cls.resolve(to_resolve)
 
     @classmethod
     @Workflow.transition('closed')
@@ -710,9 +695,7 @@ class Request(
         Deadline.void(requests)
 
 
-class Deadline(
-        evaluated('state', 'met_at', 'due_at', 'target'),
-        NoDeleteMixin, ModelSQL, ModelView):
+class Deadline(NoDeleteMixin, ModelSQL, ModelView):
     __string__ = "Request Deadline"
     __name__ = 'service_center.request.deadline'
     request = fields.Many2One(

@@ -10,7 +10,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
-from .common import CallMixin, evaluated
+from .common import CallMixin
 from .exceptions import CallbackError, WorkOrderError
 from .request import OPEN_STATES, RESPONSIBILITIES
 
@@ -36,9 +36,7 @@ MAX_UNREACHED = 3
 _decided = (Eval('state') != 'disputed') | Bool(Eval('decided_at'))
 
 
-class WorkOrder(
-        evaluated('state', 'cost', 'cost_bearer'),
-        NoDeleteMixin, Workflow, ModelSQL, ModelView):
+class WorkOrder(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Work Order"
     __name__ = 'service_center.work_order'
     _states = {
@@ -306,8 +304,7 @@ class WorkOrder(
         Notification.save(notifications)
         requests = list({o.request for o in orders})
         Deadline.meet(requests, ['ack'], at, own=True)
-        Request._set_state(
-            [r for r in requests if r.state != 'dispatched'], 'dispatched')
+        Request.process(requests)
         Notification.send_soon(notifications)
 
     def _notify_dispatch(self):
@@ -463,11 +460,7 @@ class WorkOrder(
         Deadline.void(list({o.request for o in orders}), work_orders=orders)
 
 
-class Callback(
-        evaluated(
-            'state', 'reached', 'confirmed_closed', 'satisfaction', 'level',
-            'contradicts'),
-        CallMixin, Workflow, ModelSQL, ModelView):
+class Callback(CallMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Call-back"
     __name__ = 'service_center.callback'
     request = fields.Many2One(
@@ -494,12 +487,6 @@ class Callback(
             'invisible': Eval('mode') != 'cross',
             },
         help="The other centre whose staff make the cross call-back.")
-    sample = fields.Many2One(
-        'service_center.callback.sample', "Sample", readonly=True,
-        ondelete='RESTRICT',
-        states={
-            'invisible': ~Eval('sample'),
-            })
     due_at = fields.Timestamp("Due at", readonly=True)
     attempts = fields.Integer(
         "Unreached Attempts", readonly=True,
@@ -659,8 +646,5 @@ class Callback(
         if satisfied:
             Request.close(satisfied)
         if dissatisfied:
-            Request.write(
-                [r for r in dissatisfied if r.state == 'closed'],
-                {'state': 'resolved'})
             Request.reopen(dissatisfied)
             Escalation.escalate(dissatisfied, 'dissatisfied')

@@ -2,7 +2,7 @@
 import os
 
 import pytest
-from service_center.tests.test_scenario import run_scenario, scenarios
+from property_register.tests.tools import run_scenario, scenarios
 
 HERE = os.path.dirname(__file__)
 

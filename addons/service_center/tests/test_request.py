@@ -2,16 +2,13 @@
 """The customer centre's clocks: deadlines, working time, escalation, the
 same-problem alarm and the outbox, with a controlled clock"""
 import datetime as dt
-import http.server
-import json
-import socket
 import threading
 from zoneinfo import ZoneInfo
 
 from property_register import clock as register_clock
 from property_register.tests.tools import clock_at as clock
 
-from trytond import backend, config
+from trytond import backend
 from trytond.model.exceptions import ValidationError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
@@ -549,9 +546,8 @@ class TwoWorkersTestCase(RequestFixtures, test_tryton._DBTestCase):
             try:
                 with Transaction().start(DB_NAME, USER, context={}) as t:
                     Escalation = Pool().get('service_center.escalation')
-                    with clock(FRIDAY + dt.timedelta(minutes=11)):
-                        barrier.wait()
-                        count = Escalation.sweep()
+                    barrier.wait()
+                    count = Escalation.sweep()
                     t.commit()
                 counts.append(count)
             except backend.DatabaseOperationalError:
@@ -559,20 +555,25 @@ class TwoWorkersTestCase(RequestFixtures, test_tryton._DBTestCase):
                 # (repeatable read): it is rolled back and retried later
                 counts.append('rolled back')
 
-        if backend.name == 'sqlite':
-            # An in-memory database lives in one thread: run one after the
-            # other, as a second cron run does
-            barrier = threading.Barrier(1)
-            worker(barrier)
-            worker(barrier)
-        else:
-            barrier = threading.Barrier(2)
-            threads = [threading.Thread(target=worker, args=(barrier,))
-                for _ in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+        # The clock is a module attribute the threads share: set once
+        # around both workers.  Patched in each thread, the one that leaves
+        # last would put back the other's frozen clock, for every later test
+        # of the process
+        with clock(FRIDAY + dt.timedelta(minutes=11)):
+            if backend.name == 'sqlite':
+                # An in-memory database lives in one thread: run one after
+                # the other, as a second cron run does
+                barrier = threading.Barrier(1)
+                worker(barrier)
+                worker(barrier)
+            else:
+                barrier = threading.Barrier(2)
+                threads = [threading.Thread(target=worker, args=(barrier,))
+                    for _ in range(2)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
         self.assertIn(len(ids), counts)
         counts.remove(len(ids))
         self.assertIn(counts, [[0], ['rolled back']])
@@ -584,118 +585,3 @@ class TwoWorkersTestCase(RequestFixtures, test_tryton._DBTestCase):
                 {r.escalation_level for r in Request.browse(ids)}, {1})
             self.assertEqual(
                 len(Escalation.search([('request', 'in', ids)])), len(ids))
-
-
-class OutboxTestCase(test_tryton._DBTestCase):
-    "Test the notification channels against real local servers"
-    module = 'service_center'
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        from aiosmtpd.controller import Controller
-
-        class Handler:
-            def __init__(self):
-                self.messages = []
-
-            async def handle_DATA(self, server, session, envelope):
-                self.messages.append(envelope)
-                return '250 OK'
-
-        cls.smtp_handler = Handler()
-        with socket.socket() as probe:
-            probe.bind(('127.0.0.1', 0))
-            cls.smtp_port = probe.getsockname()[1]
-        cls.smtp = Controller(
-            cls.smtp_handler, hostname='127.0.0.1', port=cls.smtp_port)
-        cls.smtp.start()
-        cls.sms = []
-        outer = cls
-
-        class Gateway(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers['Content-Length'])
-                outer.sms.append(json.loads(self.rfile.read(length)))
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        cls.http = http.server.HTTPServer(('127.0.0.1', 0), Gateway)
-        cls.http_thread = threading.Thread(
-            target=cls.http.serve_forever, daemon=True)
-        cls.http_thread.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.smtp.stop()
-        cls.http.shutdown()
-        cls.http.server_close()
-        super().tearDownClass()
-
-    def setUp(self):
-        super().setUp()
-        port = self.smtp_port
-        saved = {
-            ('email', 'uri'): config.get('email', 'uri'),
-            }
-        config.set('email', 'uri', 'smtp://127.0.0.1:%s' % port)
-        if not config.has_section('service_center'):
-            config.add_section('service_center')
-        config.set('service_center', 'sms_sender', 'http')
-        config.set(
-            'service_center', 'sms_url',
-            'http://127.0.0.1:%s/sms' % self.http.server_address[1])
-
-        def restore():
-            for (section, option), value in saved.items():
-                config.set(section, option, value)
-            config.remove_section('service_center')
-        self.addCleanup(restore)
-        self.smtp_handler.messages.clear()
-        self.sms.clear()
-
-    @with_transaction()
-    def test_send_and_retry(self):
-        "E-mail and text messages reach their servers; failures are retried"
-        pool = Pool()
-        User = pool.get('res.user')
-        Notification = pool.get('service_center.notification')
-        user, = User.create([{
-                    'login': 'eddie', 'name': "Eddie",
-                    'email': 'eddie@example.com',
-                    'mobile': '13800138002'}])
-        notifications = Notification.for_user(
-            user, 'service_center.msg_notify_receipt', number='KF2026-000007')
-        Notification.save(notifications)
-        Notification.send(notifications)
-        self.assertEqual(
-            {n.state for n in notifications}, {'sent'})
-        envelope, = self.smtp_handler.messages
-        self.assertEqual(envelope.rcpt_tos, ['eddie@example.com'])
-        self.assertIn(b'KF2026-000007', envelope.content)
-        self.assertEqual(self.sms, [{
-                    'to': '+8613800138002',
-                    'text': notifications[0].body}])
-
-        # The gateway is down: the message stays in the outbox, failed
-        config.set('service_center', 'sms_url', 'http://127.0.0.1:9/sms')
-        failed = Notification.for_user(
-            user, 'service_center.msg_notify_receipt', number='KF2026-000008')
-        Notification.save(failed)
-        Notification.send(failed)
-        sms, = [n for n in failed if n.channel == 'sms']
-        self.assertEqual(sms.state, 'failed')
-        self.assertEqual(sms.attempts, 1)
-        self.assertTrue(sms.error)
-
-        # Back up: the scheduled action sends it
-        config.set(
-            'service_center', 'sms_url',
-            'http://127.0.0.1:%s/sms' % self.http.server_address[1])
-        Notification.send_queued()
-        self.assertEqual(Notification(sms.id).state, 'sent')
-        self.assertEqual(Notification(sms.id).attempts, 2)
-        self.assertEqual(len(self.sms), 2)

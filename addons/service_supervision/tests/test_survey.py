@@ -4,6 +4,8 @@ ratings, the rules that keep a survey honest once it is open, and the
 import of the third-party survey's spreadsheet"""
 import io
 
+from service_center.tests.test_request import RequestFixtures
+
 from trytond.model.exceptions import AccessError, SQLConstraintError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
@@ -12,7 +14,6 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from ..exceptions import SurveyError, SurveyImportError
-from .test_request import RequestFixtures
 
 # The owners' mobile numbers, one per owner of the fixtures
 PHONES = ['1391234567%d' % i for i in range(5)]
@@ -44,6 +45,7 @@ def weighted(ratings, weights):
 
 class SurveyTestCase(RequestFixtures, test_tryton._DBTestCase):
     "Test the satisfaction surveys"
+    module = 'service_supervision'
 
     def _setup(self, company):
         "The register of the fixtures, each owner with a mobile number"
@@ -220,8 +222,8 @@ class SurveyTestCase(RequestFixtures, test_tryton._DBTestCase):
                 (3, 0, 0))
             self.assertEqual(
                 [(e.row, e.message) for e in result['errors']], [
-                    (5, 'service_center.msg_survey_import_unknown_phone'),
-                    (6, 'service_center.msg_survey_import_bad_rating'),
+                    (5, 'service_supervision.msg_survey_import_unknown_phone'),
+                    (6, 'service_supervision.msg_survey_import_bad_rating'),
                     ])
             self.assertIn('+8613700000000', result['errors'][0].reason)
             self.assertIn('"7"', result['errors'][1].reason)

@@ -14,6 +14,7 @@ from property_register.common import (
     local_date,
     local_midnight,
 )
+from service_center.common import CallMixin
 from sql import Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case
@@ -23,8 +24,6 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
-
-from .common import CallMixin
 
 # The share of a month's closed requests each level calls back again
 SAMPLE_RATES = {'region': 0.5, 'hq': 0.2}
@@ -124,7 +123,7 @@ class CallbackSample(ModelSQL, ModelView):
         cls._sql_constraints = [
             ('month_level_region_unique',
                 Unique(t, t.month, t.level, t.region),
-                'service_center.msg_sample_unique'),
+                'service_supervision.msg_sample_unique'),
             ]
         cls._order = [('month', 'DESC'), ('level', 'ASC'), ('id', 'ASC')]
 
@@ -268,7 +267,7 @@ class CourtesyCall(CallMixin, Workflow, ModelSQL, ModelView):
         cls._sql_constraints = [
             ('month_project_party_unique',
                 Unique(t, t.month, t.project, t.party),
-                'service_center.msg_courtesy_call_unique'),
+                'service_supervision.msg_courtesy_call_unique'),
             ]
         cls._sql_indexes.update({
                 Index(t, (t.party, Index.Range()), (t.month, Index.Range())),

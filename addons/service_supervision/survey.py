@@ -92,7 +92,7 @@ def read_sheet(data):
         book = xlrd.open_workbook(file_contents=data)
     except (xlrd.XLRDError, CompDocError) as exception:
         raise SurveyImportError(gettext(
-                'service_center.msg_survey_import_unreadable',
+                'service_supervision.msg_survey_import_unreadable',
                 error=str(exception)))
     sheet = book.sheet_by_index(0)
     header, rows = None, []
@@ -287,7 +287,7 @@ class Survey(Workflow, ModelSQL, ModelView):
             for survey in surveys:
                 if survey.state != 'draft':
                     raise AccessError(gettext(
-                            'service_center.msg_survey_delete_draft',
+                            'service_supervision.msg_survey_delete_draft',
                             survey=survey.rec_name))
 
     @classmethod
@@ -297,7 +297,7 @@ class Survey(Workflow, ModelSQL, ModelView):
         for survey in surveys:
             if survey.kind == 'half_yearly' and not survey.questions:
                 raise SurveyError(gettext(
-                        'service_center.msg_survey_no_questions',
+                        'service_supervision.msg_survey_no_questions',
                         survey=survey.rec_name))
 
     @classmethod
@@ -313,7 +313,7 @@ class Survey(Workflow, ModelSQL, ModelView):
         pass
 
     @classmethod
-    @ModelView.button_action('service_center.wizard_survey_import')
+    @ModelView.button_action('service_supervision.wizard_survey_import')
     def import_results(cls, surveys):
         pass
 
@@ -325,7 +325,7 @@ class Survey(Workflow, ModelSQL, ModelView):
         if (self.kind != 'third_party'
                 or self.state not in RECORDING_STATES):
             raise SurveyImportError(gettext(
-                    'service_center.msg_survey_import_state',
+                    'service_supervision.msg_survey_import_state',
                     survey=self.rec_name))
         return _SurveyImport(self).run(data)
 
@@ -350,9 +350,9 @@ class Question(sequence_ordered(), ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_constraints = [
             ('weight_positive', Check(t, t.weight > 0),
-                'service_center.msg_survey_question_weight'),
+                'service_supervision.msg_survey_question_weight'),
             ('survey_text_unique', Unique(t, t.survey, t.text),
-                'service_center.msg_survey_question_unique'),
+                'service_supervision.msg_survey_question_unique'),
             ]
 
     @classmethod
@@ -374,7 +374,7 @@ class Question(sequence_ordered(), ModelSQL, ModelView):
         for survey in surveys:
             if survey.state != 'draft':
                 raise AccessError(gettext(
-                        'service_center.msg_survey_question_frozen',
+                        'service_supervision.msg_survey_question_frozen',
                         survey=survey.rec_name))
 
 
@@ -422,7 +422,7 @@ class Response(ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_constraints = [
             ('survey_party_unique', Unique(t, t.survey, t.party),
-                'service_center.msg_survey_response_unique'),
+                'service_supervision.msg_survey_response_unique'),
             ]
         cls._order = [('survey', 'DESC'), ('id', 'ASC')]
 
@@ -504,7 +504,7 @@ def check_recording(surveys):
     for survey in surveys:
         if survey.state not in RECORDING_STATES:
             raise AccessError(gettext(
-                    'service_center.msg_survey_response_closed',
+                    'service_supervision.msg_survey_response_closed',
                     survey=survey.rec_name))
 
 
@@ -542,7 +542,7 @@ class Answer(ModelSQL, ModelView):
         cls._sql_constraints = [
             ('response_question_unique',
                 Unique(t, t.response, t.question),
-                'service_center.msg_survey_answer_unique'),
+                'service_supervision.msg_survey_answer_unique'),
             ]
         cls._order = [
             ('response', 'ASC'), ('question', 'ASC'), ('id', 'ASC')]
@@ -639,10 +639,10 @@ class _SurveyImport:
                 texts.append((index, text))
         if not {'phone', 'unit'} & set(columns.values()):
             raise SurveyImportError(gettext(
-                    'service_center.msg_survey_import_no_owner_column'))
+                    'service_supervision.msg_survey_import_no_owner_column'))
         if not texts:
             raise SurveyImportError(gettext(
-                    'service_center.msg_survey_import_no_question'))
+                    'service_supervision.msg_survey_import_no_question'))
         questions = self._questions([t for _, t in texts])
         self.questions = {q.id for q in questions}
         for (index, _), question in zip(texts, questions):
@@ -655,7 +655,7 @@ class _SurveyImport:
         for text, key in zip(texts, keys):
             if keys.count(key) > 1:
                 raise SurveyImportError(gettext(
-                        'service_center.msg_survey_import_duplicate_question',
+                        'service_supervision.msg_survey_import_duplicate_question',
                         question=text))
         if not self.survey.questions:
             with Transaction().set_context(_survey_import=True):
@@ -669,7 +669,7 @@ class _SurveyImport:
         for text, key in zip(texts, keys):
             if key not in known:
                 raise SurveyImportError(gettext(
-                        'service_center.msg_survey_import_unknown_question',
+                        'service_supervision.msg_survey_import_unknown_question',
                         question=text, survey=self.survey.rec_name))
         return [known[k] for k in keys]
 
@@ -687,7 +687,7 @@ class _SurveyImport:
                 line.phone = format_phone(value)
                 if not line.phone:
                     raise RowError(
-                        'service_center.msg_survey_import_bad_phone',
+                        'service_supervision.msg_survey_import_bad_phone',
                         phone=value)
             elif column == 'unit':
                 line.code = value
@@ -697,12 +697,12 @@ class _SurveyImport:
                 line.ratings[column.id] = value
             else:
                 raise RowError(
-                    'service_center.msg_survey_import_bad_rating',
+                    'service_supervision.msg_survey_import_bad_rating',
                     rating=value, question=column.text)
         if not line.phone and not line.code:
-            raise RowError('service_center.msg_survey_import_no_owner')
+            raise RowError('service_supervision.msg_survey_import_no_owner')
         if not line.ratings:
-            raise RowError('service_center.msg_survey_import_no_rating')
+            raise RowError('service_supervision.msg_survey_import_no_rating')
         return line
 
     def _match(self, lines):
@@ -725,7 +725,7 @@ class _SurveyImport:
                 self._find_owner(line, by_phone, by_code, owners, units)
                 if line.party in seen:
                     raise RowError(
-                        'service_center.msg_survey_import_duplicate_owner',
+                        'service_supervision.msg_survey_import_duplicate_owner',
                         row=seen[line.party])
             except RowError as error:
                 self.errors.append((line.number, error))
@@ -740,9 +740,9 @@ class _SurveyImport:
             unit_ids = by_code.get(line.code, [])
             if len(unit_ids) != 1:
                 raise RowError(
-                    'service_center.msg_survey_import_unknown_unit'
+                    'service_supervision.msg_survey_import_unknown_unit'
                     if not unit_ids else
-                    'service_center.msg_survey_import_ambiguous_unit',
+                    'service_supervision.msg_survey_import_ambiguous_unit',
                     unit=line.code)
             line.unit, = unit_ids
             parties = owners[line.unit]
@@ -750,21 +750,21 @@ class _SurveyImport:
                 parties = parties & phone_parties
                 if not parties:
                     raise RowError(
-                        'service_center.msg_survey_import_phone_not_owner',
+                        'service_supervision.msg_survey_import_phone_not_owner',
                         phone=line.phone, unit=line.code)
             elif not parties:
                 raise RowError(
-                    'service_center.msg_survey_import_unit_no_owner',
+                    'service_supervision.msg_survey_import_unit_no_owner',
                     unit=line.code)
         else:
             parties = {p for p in phone_parties if units[p]}
             if not parties:
                 raise RowError(
-                    'service_center.msg_survey_import_unknown_phone',
+                    'service_supervision.msg_survey_import_unknown_phone',
                     phone=line.phone)
         if len(parties) > 1:
             raise RowError(
-                'service_center.msg_survey_import_ambiguous_owner',
+                'service_supervision.msg_survey_import_ambiguous_owner',
                 phone=line.phone or '', unit=line.code or '')
         line.party, = parties
         if not line.unit and len(units[line.party]) == 1:
@@ -923,14 +923,14 @@ class SurveyImport(Wizard):
     __name__ = 'service_center.survey.import'
     start = StateView(
         'service_center.survey.import.start',
-        'service_center.survey_import_start_view_form', [
+        'service_supervision.survey_import_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
             Button("Import", 'import_', 'tryton-import', default=True),
             ])
     import_ = StateTransition()
     result = StateView(
         'service_center.survey.import.result',
-        'service_center.survey_import_result_view_form', [
+        'service_supervision.survey_import_result_view_form', [
             Button("Close", 'end', 'tryton-close', default=True),
             ])
 

@@ -6,6 +6,7 @@ from each request's evaluation facts (kpi_fact), the deadlines still open
 read at the report's time"""
 from dateutil.relativedelta import relativedelta
 from property_register import clock
+from service_center.common import REQUEST_KINDS
 from sql import Cast, Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce, NullIf
@@ -17,7 +18,6 @@ from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import StateAction, Wizard
 
-from .common import REQUEST_KINDS
 from .kpi_fact import (
     CALLBACK_LEVELS,
     COST_BEARERS,
@@ -515,7 +515,7 @@ class GroupKPI(KPIMixin, ModelSQL, ModelView):
         return Literal(1)
 
     def get_rec_name(self, name):
-        return gettext('service_center.msg_kpi_group')
+        return gettext('service_kpi.msg_kpi_group')
 
 
 class KPIConfiguration(ModelSingleton, ModelSQL, ModelView):

@@ -3,6 +3,9 @@
 work orders add to the reports, kept up to date with them so that a month's
 report reads one row per request instead of their millions of rows"""
 from property_register.common import MAX_IDS
+from service_center.common import REQUEST_KINDS
+from service_center.request import RESPONSIBILITIES
+from service_center.work_order import SATISFIED
 from sql import Literal, Null
 from sql.aggregate import Max, Sum
 from sql.conditionals import Case, Coalesce
@@ -13,10 +16,6 @@ from trytond.pool import Pool
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .common import REQUEST_KINDS
-from .request import RESPONSIBILITIES
-from .work_order import SATISFIED
-
 # The targets whose on-time rate the reports show
 KPI_TARGETS = ['ack', 'contact', 'onsite', 'resolution', 'callback']
 # The three levels of call-back: the centre's own, the samples
@@ -26,13 +25,6 @@ COST_BEARERS = [b for b, _ in RESPONSIBILITIES]
 REQUEST_COLUMNS = [
     'center', 'received_date', 'kind', 'one_call', 'escalation_level',
     'alarm']
-
-
-# The refresh statements of up to this many requests are kept written out
-CACHED_STATEMENTS = 10
-# Stands for the ids in the statements kept written out: no id is negative
-ID_MARKER = -1_000_000_000
-_statements = {}
 
 
 def count_if(condition):
@@ -215,42 +207,9 @@ class Fact(CostsMixin, ModelSQL):
             return
         for sub_ids in grouped_slice(request_ids, MAX_IDS):
             sub_ids = list(sub_ids)
-            for query, params in cls._refresh_statements(sub_ids):
-                cursor.execute(query, params)
-
-    @classmethod
-    def _refresh_statements(cls, ids):
-        "The DELETE and the INSERT that refresh the facts of the ids"
-        fact = cls.__table__()
-
-        def written(ids):
-            return [
-                tuple(fact.delete(where=fact.id.in_(ids))),
-                tuple(fact.insert(cls._columns(fact), cls._query(ids))),
-                ]
-        if len(ids) > CACHED_STATEMENTS:
-            return written(ids)
-        # Writing out the query takes longer than running it for a few
-        # requests: it is written once for each number of requests, with
-        # markers where the ids go
-        key = (backend.name, len(ids))
-        if key not in _statements:
-            markers = [ID_MARKER - i for i in range(len(ids))]
-            statements = []
-            for query, params in written(markers):
-                slots = [(position, ID_MARKER - param)
-                    for position, param in enumerate(params)
-                    if param in markers]
-                assert {i for _, i in slots} == set(range(len(ids)))
-                statements.append((query, list(params), slots))
-            _statements[key] = statements
-        result = []
-        for query, params, slots in _statements[key]:
-            params = list(params)
-            for position, index in slots:
-                params[position] = ids[index]
-            result.append((query, params))
-        return result
+            cursor.execute(*fact.delete(where=fact.id.in_(sub_ids)))
+            cursor.execute(*fact.insert(
+                    cls._columns(fact), cls._query(sub_ids)))
 
     @classmethod
     def _names(cls):
@@ -344,3 +303,25 @@ class Fact(CostsMixin, ModelSQL):
             where=of_requests(request.id)
             & ~request.state.in_(['draft', 'cancelled']))
 
+
+
+class EvaluatedMixin:
+    """A model whose rows make a request's evaluation facts: creating one,
+    or changing one of its _evaluated_fields, refreshes the facts of its
+    request before the transaction commits"""
+    __slots__ = ()
+    _evaluated_fields = set()
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        if mode == 'delete' or (mode == 'write'
+                and not cls._evaluated_fields & set(field_names)):
+            return
+        Pool().get('service_center.kpi.fact').touch(
+            cls._evaluated_requests(mode, records))
+
+    @classmethod
+    def _evaluated_requests(cls, mode, records):
+        "The ids of the requests whose facts the records make"
+        return [r.request.id for r in records]

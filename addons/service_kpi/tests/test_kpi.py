@@ -4,6 +4,12 @@ from the recorded requests, deadlines and call-backs"""
 import datetime as dt
 from decimal import Decimal
 
+from property_register.tests.tools import clock_at as clock
+from service_center.tests.test_request import FRIDAY, RequestFixtures
+from service_center.work_order import SATISFIED
+from service_supervision import supervision
+from service_supervision.tests import test_supervision
+
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
@@ -11,9 +17,7 @@ from trytond.tests import test_tryton
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .. import kpi, supervision
-from ..work_order import SATISFIED
-from .test_request import FRIDAY, RequestFixtures, clock
+from .. import kpi
 
 # The report looks at October 2026; FRIDAY is 9 October
 OCTOBER = {
@@ -27,6 +31,7 @@ LATER = FRIDAY + dt.timedelta(days=1)
 
 class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
     "Test the evaluation report"
+    module = 'service_kpi'
 
     def _month(self, company):
         """Record a month of requests with known outcomes; return the
@@ -541,3 +546,28 @@ class KPITestCase(RequestFixtures, test_tryton._DBTestCase):
                 ]:
             with self.subTest(period=period, day=day):
                 self.assertEqual(kpi.period_bounds(period, day), expected)
+
+
+class SampledKPITestCase(RequestFixtures, test_tryton._DBTestCase):
+    "Test the evaluation of the sampled call-backs"
+    module = 'service_kpi'
+    _closed_month = test_supervision.SupervisionTestCase._closed_month
+    _draw = test_supervision.SupervisionTestCase._draw
+    _contradict = test_supervision.SupervisionTestCase._contradict
+    CONTRADICTED_AT = test_supervision.SupervisionTestCase.CONTRADICTED_AT
+
+    @with_transaction()
+    def test_contradicting_callback(self):
+        "HQ's sample shows its satisfaction and the gap to the centre's"
+        KPI = Pool().get('service_center.kpi.center')
+        company = create_company()
+        with set_company(company):
+            self._contradict(company)
+            with clock(self.CONTRADICTED_AT), \
+                    Transaction().set_context(OCTOBER):
+                row, = KPI.search([])
+            self.assertEqual(row.contradicted, 1)
+            self.assertAlmostEqual(row.hq_satisfaction_rate, 0.5)
+            self.assertIsNone(row.region_satisfaction_rate)
+            self.assertAlmostEqual(row.satisfaction_rate, 1)
+            self.assertAlmostEqual(row.satisfaction_gap, 0.5)

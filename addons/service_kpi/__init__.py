@@ -1,0 +1,2 @@
+# This file is part of the coastal customer service project.
+"Evaluation of the customer centres: facts, reports, dashboards"

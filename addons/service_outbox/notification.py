@@ -1,0 +1,251 @@
+# This file is part of the coastal customer service project.
+"""The outbox: every e-mail and text message is a record first, so that
+nothing is lost when a channel is down"""
+import json
+import logging
+import urllib.error
+import urllib.request
+from email.message import EmailMessage
+
+from property_register import clock
+from property_register.common import NoDeleteMixin, insert_rows
+from sql import Literal
+from sql.conditionals import Coalesce
+
+from trytond import config
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.sendmail import send_message
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+logger = logging.getLogger(__name__)
+# A message is retried this many times before it stays failed
+MAX_ATTEMPTS = 5
+SECTION = 'service_outbox'
+
+
+class LogSender:
+    "Writes text messages to the server log: the default, for trials"
+
+    def send(self, number, text):
+        logger.info("SMS to %s: %s", number, text)
+
+
+class HTTPSender:
+    """Posts text messages as JSON {"to", "text"} to the gateway set by
+    [service_outbox] sms_url, with an optional sms_token"""
+
+    def __init__(self):
+        self.url = config.get(SECTION, 'sms_url')
+        self.token = config.get(SECTION, 'sms_token', default=None)
+        self.timeout = config.getfloat(SECTION, 'sms_timeout', default=10)
+
+    def send(self, number, text):
+        body = json.dumps({'to': number, 'text': text}).encode('utf-8')
+        request = urllib.request.Request(
+            self.url, data=body, method='POST',
+            headers={'Content-Type': 'application/json; charset=utf-8'})
+        if self.token:
+            request.add_header('Authorization', 'Bearer %s' % self.token)
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            response.read()
+
+
+SMS_SENDERS = {
+    'log': LogSender,
+    'http': HTTPSender,
+    }
+
+
+def sms_sender():
+    "Return the text message sender configured in trytond.conf"
+    name = config.get(SECTION, 'sms_sender', default='log')
+    return SMS_SENDERS[name]()
+
+
+class Notification(NoDeleteMixin, ModelSQL, ModelView):
+    __string__ = "Notification"
+    __name__ = 'service_center.notification'
+    channel = fields.Selection([
+            ('email', "E-mail"),
+            ('sms', "Text Message"),
+            ], "Channel", required=True, readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    party = fields.Many2One('party.party', "Party", readonly=True)
+    address = fields.Char(
+        "Address", required=True, readonly=True,
+        help="The e-mail address or the mobile number.")
+    subject = fields.Char("Subject", readonly=True)
+    body = fields.Text("Text", required=True, readonly=True)
+    origin = fields.Reference(
+        "Origin", selection='get_origins', readonly=True)
+    state = fields.Selection([
+            ('queued', "Queued"),
+            ('sent', "Sent"),
+            ('failed', "Failed"),
+            ], "State", required=True, readonly=True, sort=False)
+    attempts = fields.Integer("Attempts", readonly=True)
+    error = fields.Text(
+        "Error", readonly=True,
+        states={
+            'invisible': ~Eval('error'),
+            })
+    sent_at = fields.Timestamp("Sent at", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(
+            Index(t, (t.state, Index.Equality()), where=t.state != 'sent'))
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+        cls._buttons.update({
+                'retry': {
+                    'invisible': Eval('state') != 'failed',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'queued'
+
+    @classmethod
+    def default_attempts(cls):
+        return 0
+
+    @classmethod
+    def _get_origins(cls):
+        "The models whose records send messages: each module adds its own"
+        return []
+
+    @classmethod
+    def get_origins(cls):
+        IrModel = Pool().get('ir.model')
+        return [(None, '')] + [(m, IrModel.get_name(m))
+            for m in cls._get_origins()]
+
+    @classmethod
+    def texts(cls, message, language=None, **values):
+        "Return the subject and the text of the message in the language"
+        with Transaction().set_context(language=language):
+            body = gettext(message, **values)
+            subject = gettext(
+                'service_outbox.msg_notify_subject',
+                number=values.get('number', ''))
+        return subject, body
+
+    @classmethod
+    def for_user(cls, user, message, origin=None, **values):
+        """Return unsaved notifications of the message to the user, by text
+        message and by e-mail when known"""
+        language = user.language.code if user.language else None
+        subject, body = cls.texts(message, language, **values)
+        notifications = []
+        if user.mobile:
+            notifications.append(cls(
+                    channel='sms', user=user, address=user.mobile,
+                    subject=subject, body=body, origin=origin))
+        if user.email:
+            notifications.append(cls(
+                    channel='email', user=user, address=user.email,
+                    subject=subject, body=body, origin=origin))
+        return notifications
+
+    @classmethod
+    def for_party(cls, party, message, origin=None, **values):
+        "Return an unsaved text message to the party's mobile, if any"
+        ContactMechanism = Pool().get('party.contact_mechanism')
+        if not party:
+            return []
+        # The first active mobile in the owner's order, as
+        # party.contact_mechanism_get('mobile') finds it, without reading
+        # every contact of the owner (a receipt at each registration)
+        mechanism = ContactMechanism.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*mechanism.select(
+                Coalesce(mechanism.value_compact, mechanism.value),
+                where=(mechanism.party == party.id)
+                & (mechanism.type == 'mobile')
+                & (mechanism.active == Literal(True)),
+                order_by=[
+                    mechanism.sequence.asc.nulls_first, mechanism.id.asc],
+                limit=1))
+        row = cursor.fetchone()
+        if not row:
+            return []
+        address, = row
+        language = party.lang.code if party.lang else None
+        subject, body = cls.texts(message, language, **values)
+        return [cls(
+                channel='sms', party=party,
+                address=address,
+                subject=subject, body=body, origin=origin,
+                state=cls.default_state(), attempts=cls.default_attempts())]
+
+    @classmethod
+    def insert(cls, rows, at):
+        """Queue many notifications at once from rows of (channel, user id,
+        address, subject, text, origin)"""
+        uid = Transaction().user
+        insert_rows(cls.__table__(), [
+                'channel', 'user', 'address', 'subject', 'body', 'origin',
+                'state', 'attempts', 'create_uid', 'create_date'],
+            [[*row, 'queued', 0, uid, at] for row in rows])
+
+    @classmethod
+    def send_soon(cls, notifications):
+        "Send once the transaction is committed"
+        if notifications:
+            cls.__queue__.send(notifications)
+
+    @classmethod
+    @ModelView.button
+    def retry(cls, notifications):
+        cls.write(notifications, {'attempts': 0})
+        cls.send(notifications)
+
+    @classmethod
+    def send(cls, notifications):
+        sender = None
+        from_ = config.get('email', 'from')
+        for notification in notifications:
+            if notification.state == 'sent':
+                continue
+            try:
+                if notification.channel == 'sms':
+                    if sender is None:
+                        sender = sms_sender()
+                    sender.send(notification.address, notification.body)
+                else:
+                    msg = EmailMessage()
+                    msg['From'] = from_
+                    msg['To'] = notification.address
+                    msg['Subject'] = notification.subject or ''
+                    msg.set_content(notification.body)
+                    send_message(msg, strict=True)
+            except Exception as exception:
+                logger.warning(
+                    "notification %s failed", notification.id,
+                    exc_info=True)
+                notification.state = 'failed'
+                notification.error = str(exception) or repr(exception)
+            else:
+                notification.state = 'sent'
+                notification.sent_at = clock.now()
+                notification.error = None
+            notification.attempts = (notification.attempts or 0) + 1
+        cls.save(notifications)
+
+    @classmethod
+    def send_queued(cls):
+        "Send what is waiting, and retry what failed (scheduled action)"
+        notifications = cls.search([
+                ('state', 'in', ['queued', 'failed']),
+                ('attempts', '<', MAX_ATTEMPTS),
+                ], order=[('id', 'ASC')])
+        for sub in grouped_slice(notifications, 100):
+            cls.send(list(sub))

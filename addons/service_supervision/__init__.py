@@ -1,0 +1,2 @@
+# This file is part of the coastal customer service project.
+"Supervision of the centres: sampled call-backs, courtesy calls, surveys"
