@@ -71,12 +71,12 @@ same sizes give the same rows):
   first of the next month and done within 25 days, 6% of them
   contradicting the centre (the request is left closed here, where the
   flow would reopen it).
-Then the module's evaluation facts of every request (one row each,
+Then the evaluation facts of every request (service_kpi: one row each,
 service_center.kpi.fact.refresh() as when the module is installed on a
 database that has requests; the flow keeps them up to date), then VACUUM
 ANALYZE, as a database at rest.
 
-The clock of the report (service_center.kpi.now, which decides which
+The clock (property_register.clock.now, which decides which
 pending deadlines are past due) is patched to AT, 09:00 in Shanghai on the
 first day after the report month, when the monthly report is made; the
 data ends with the report month. Each run is in a transaction of its own

@@ -3,15 +3,11 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sql import Column
-
-from trytond import backend
 from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import Unique, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 SERVICE_CATEGORIES = [
@@ -27,26 +23,6 @@ SERVICE_CATEGORIES = [
 
 # Ids per query, well under every backend's parameter limit
 MAX_IDS = 1000
-
-
-def insert_rows(table, columns, rows):
-    """Insert the rows (lists of values of the columns, by name) into the
-    table the fastest way the backend has: COPY on PostgreSQL (a big
-    multi-row INSERT is parsed anew each time), a few multi-row INSERTs
-    elsewhere"""
-    cursor = Transaction().connection.cursor()
-    if backend.name == 'postgresql':
-        from psycopg import sql
-        query = sql.SQL('COPY {} ({}) FROM STDIN').format(
-            sql.Identifier(table._name),
-            sql.SQL(', ').join(map(sql.Identifier, columns)))
-        with cursor.copy(query) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    for sub in grouped_slice(rows, backend.MAX_QUERY_PARAMS // len(columns)):
-        cursor.execute(*table.insert(
-                [Column(table, c) for c in columns], list(sub)))
 
 
 def clearing(*caches):

@@ -5,8 +5,9 @@ ladder hears of it"""
 import collections
 
 from property_register import clock
-from property_register.common import MAX_IDS, NoDeleteMixin, insert_rows
+from property_register.common import MAX_IDS, NoDeleteMixin
 from sql import Flavor, Literal
+from sql.functions import CurrentTimestamp
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -59,13 +60,30 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
     @classmethod
     def sweep(cls):
         """Escalate every request with a newly passed deadline (scheduled
-        action). Marking the deadlines breached and reading them back is one
-        statement, so two runs never escalate the same breach twice."""
-        pool = Pool()
-        Deadline = pool.get('service_center.request.deadline')
+        action)"""
+        at = clock.now()
+        breaches = cls._claim_breaches(at)
+        if not breaches:
+            return 0
+        steps = [(request, 'missed_visit' if target == 'visit'
+                else 'deadline', id_, work_order)
+            for id_, request, work_order, target in breaches]
+        return cls._escalate(steps, at)
+
+    @classmethod
+    def _claim_breaches(cls, at):
+        """Mark breached the pending deadlines due by at and return them as
+        (id, request, work order, target).
+
+        This is SQL, not Deadline.write: marking and reading back in one
+        UPDATE ... RETURNING is what makes two runs of the sweep (two cron
+        processes, or one killed and started again) never claim the same
+        breach twice. It writes what the ORM's write would
+        (test_claim_writes_as_orm); changing a deadline's state from pending
+        to breached changes none of the evaluation facts."""
+        Deadline = Pool().get('service_center.request.deadline')
         transaction = Transaction()
         cursor = transaction.connection.cursor()
-        at = clock.now()
         # python-sql qualifies RETURNING columns with the table alias,
         # which SQLite refuses: the statement is written out
         param = Flavor.get().param
@@ -74,15 +92,10 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
             '"write_date" = %s, "write_uid" = %s '
             'WHERE "state" = %s AND "due_at" <= %s '
             'RETURNING "id", "request", "work_order", "target"'
-            % ((Deadline._table,) + (param,) * 6),
-            ('breached', at, at, transaction.user, 'pending', at))
-        breaches = sorted(cursor, key=lambda r: r[0])
-        if not breaches:
-            return 0
-        steps = [(request, 'missed_visit' if target == 'visit'
-                else 'deadline', id_, work_order)
-            for id_, request, work_order, target in breaches]
-        return cls._escalate(steps, at)
+            % (Deadline._table, param, param, CurrentTimestamp(), param,
+                param, param),
+            ('breached', at, transaction.user, 'pending', at))
+        return sorted(cursor, key=lambda r: r[0])
 
     @classmethod
     def escalate(cls, requests, reason, level=None):
@@ -99,8 +112,7 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
         the notifications; return how many escalations were made"""
         pool = Pool()
         Request = pool.get('service_center.request')
-        escalation = cls.__table__()
-        transaction = Transaction()
+        Notification = pool.get('service_center.notification')
         ladder = _Ladder({s[0] for s in steps}, {s[3] for s in steps} - {None})
 
         lines, levels = [], {}
@@ -126,15 +138,12 @@ class Escalation(NoDeleteMixin, ModelSQL, ModelView):
             Request.write(*(arg for target, ids in by_level.items()
                     for arg in (
                         Request.browse(ids), {'escalation_level': target})))
-
-        notifications = ladder.notifications(lines)
-        uid = transaction.user
-        insert_rows(escalation, [
-                'request', 'from_level', 'to_level', 'reason', 'deadline',
-                'at', 'notified', 'create_uid', 'create_date'], [
-                [r, f, t, reason, d, a, ladder.notified(users), uid, at]
-                for r, f, t, reason, d, a, users in lines])
-        pool.get('service_center.notification').insert(notifications, at)
+            cls.create([{
+                        'request': r, 'from_level': f, 'to_level': t,
+                        'reason': reason, 'deadline': d, 'at': a,
+                        'notified': ladder.notified(users),
+                        } for r, f, t, reason, d, a, users in lines])
+            Notification.create(ladder.notifications(lines))
         return len(lines)
 
 
@@ -293,7 +302,9 @@ class _Ladder:
                 origin = 'service_center.request,%s' % request_id
                 for channel, address in [('sms', mobile), ('email', email)]:
                     if address:
-                        values.append((
-                                channel, user_id, address, subject, body,
-                                origin))
+                        values.append({
+                                'channel': channel, 'user': user_id,
+                                'address': address, 'subject': subject,
+                                'body': body, 'origin': origin,
+                                })
         return values

@@ -3,9 +3,9 @@
 work orders add to the reports, kept up to date with them so that a month's
 report reads one row per request instead of their millions of rows"""
 from property_register.common import MAX_IDS
+from service_center.callback import SATISFIED
 from service_center.common import REQUEST_KINDS
 from service_center.request import RESPONSIBILITIES
-from service_center.work_order import SATISFIED
 from sql import Literal, Null
 from sql.aggregate import Max, Sum
 from sql.conditionals import Case, Coalesce

@@ -1,7 +1,7 @@
 # This file is part of the coastal customer service project.
 "The centre's monthly evaluation, printed"
+from service_center.callback import SATISFIED
 from service_center.report import ServiceReport
-from service_center.work_order import SATISFIED
 
 from trytond.pool import Pool
 

@@ -7,10 +7,3 @@ from .kpi_fact import EvaluatedMixin
 class WorkOrder(EvaluatedMixin, metaclass=PoolMeta):
     __name__ = 'service_center.work_order'
     _evaluated_fields = {'state', 'cost', 'cost_bearer'}
-
-
-class Callback(EvaluatedMixin, metaclass=PoolMeta):
-    __name__ = 'service_center.callback'
-    _evaluated_fields = {
-        'state', 'reached', 'confirmed_closed', 'satisfaction', 'level',
-        'contradicts'}

@@ -8,7 +8,7 @@ import urllib.request
 from email.message import EmailMessage
 
 from property_register import clock
-from property_register.common import NoDeleteMixin, insert_rows
+from property_register.common import NoDeleteMixin
 from sql import Literal
 from sql.conditionals import Coalesce
 
@@ -185,16 +185,6 @@ class Notification(NoDeleteMixin, ModelSQL, ModelView):
                 address=address,
                 subject=subject, body=body, origin=origin,
                 state=cls.default_state(), attempts=cls.default_attempts())]
-
-    @classmethod
-    def insert(cls, rows, at):
-        """Queue many notifications at once from rows of (channel, user id,
-        address, subject, text, origin)"""
-        uid = Transaction().user
-        insert_rows(cls.__table__(), [
-                'channel', 'user', 'address', 'subject', 'body', 'origin',
-                'state', 'attempts', 'create_uid', 'create_date'],
-            [[*row, 'queued', 0, uid, at] for row in rows])
 
     @classmethod
     def send_soon(cls, notifications):

@@ -10,7 +10,6 @@ from dateutil.relativedelta import relativedelta
 from property_register import clock
 from property_register.common import (
     MAX_IDS,
-    insert_rows,
     local_date,
     local_midnight,
 )
@@ -345,8 +344,7 @@ class CourtesyCall(CallMixin, Workflow, ModelSQL, ModelView):
         cursor.execute(*relation.select(relation.project, relation.center))
         centers = dict(cursor)
 
-        at, uid = clock.now(), Transaction().user
-        rows = []
+        calls = []
         for project, parties in cls._owners(month).items():
             if project in planned:
                 continue
@@ -354,11 +352,10 @@ class CourtesyCall(CallMixin, Workflow, ModelSQL, ModelView):
             order = sorted(parties, key=lambda p: (
                     (project, p) in recent, rng.random()))
             size = max(1, round_half_up(COURTESY_RATE * len(parties)))
-            rows.extend(
-                [month, project, centers.get(project), party, False,
-                    'pending', uid, at]
-                for party in order[:size])
-        insert_rows(table, [
-                'month', 'project', 'center', 'party', 'reached', 'state',
-                'create_uid', 'create_date'], rows)
-        return len(rows)
+            calls.extend({
+                    'month': month, 'project': project,
+                    'center': centers.get(project), 'party': party,
+                    } for party in order[:size])
+        for sub in grouped_slice(calls, MAX_IDS):
+            cls.create(list(sub))
+        return len(calls)

@@ -113,7 +113,6 @@ class RequestFixtures:
                 [('request', '=', request.id)], order=[('id', 'ASC')])]
 
 
-
 class RequestTestCase(RequestFixtures, test_tryton._DBTestCase):
     "Test the request engine"
 
@@ -174,6 +173,45 @@ class RequestTestCase(RequestFixtures, test_tryton._DBTestCase):
             self.assertEqual(
                 self._levels(request)[-1], ('3', '4', 'deadline', 'Hugo'))
             self.assertEqual(Request(request.id).escalation_level, 4)
+
+    @with_transaction()
+    def test_claim_writes_as_orm(self):
+        "The sweep marks a breach as the ORM's write of its state would"
+        pool = Pool()
+        Deadline = pool.get('service_center.request.deadline')
+        Escalation = pool.get('service_center.escalation')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            with clock(FRIDAY):
+                claimed = self._request(units[0], owners[0])
+                written = self._request(units[1], owners[1])
+            at = FRIDAY + dt.timedelta(minutes=11)
+            ack, = Deadline.search([
+                    ('request', '=', written.id), ('target', '=', 'ack')])
+            Deadline.write([ack], {'state': 'breached', 'breached_at': at})
+            with clock(at):
+                self.assertEqual(Escalation._claim_breaches(at), [(
+                            d.id, claimed.id, None, 'ack')
+                        for d in Deadline.search([
+                                ('request', '=', claimed.id),
+                                ('target', '=', 'ack')])])
+
+        table = Deadline.__table__()
+        cursor = Transaction().connection.cursor()
+
+        def row(request):
+            cursor.execute(*table.select(
+                    where=(table.request == request.id)
+                    & (table.target == 'ack')))
+            columns = [d[0] for d in cursor.description]
+            values = dict(zip(columns, cursor.fetchone()))
+            for name in ['id', 'request', 'create_date', 'write_date']:
+                # The same kind of value: the time of the write
+                self.assertIsNotNone(values.pop(name), name)
+            return values
+        self.assertEqual(row(claimed), row(written))
+        self.assertEqual(row(claimed)['state'], 'breached')
 
     @with_transaction()
     def test_missed_visit(self):

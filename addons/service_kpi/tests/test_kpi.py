@@ -5,8 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 from property_register.tests.tools import clock_at as clock
+from service_center.callback import SATISFIED
 from service_center.tests.test_request import FRIDAY, RequestFixtures
-from service_center.work_order import SATISFIED
 from service_supervision import supervision
 from service_supervision.tests import test_supervision
 
