@@ -5,10 +5,11 @@
         .venv/bin/python bench/intake.py [--owners 1000000]
 
 Needs PostgreSQL (without it, it says so and skips). Creates a throw-away
-database with service_center, fills it with OWNERS parties of one mobile
-each straight in SQL (as bench/caller_lookup.py), gives CALLERS of them a
-unit of the one project of the bench centre, creates the agents (each a
-receptionist of the centre with a login of its own) and serves the
+database with service_kpi (the customer centre as deployed), fills it with
+OWNERS parties of one mobile each straight in SQL (as
+bench/caller_lookup.py), gives CALLERS of them a unit of the one project
+of the bench centre, creates the agents (each a receptionist of the centre
+with a login of its own) and serves the
 database with gunicorn (-w 2 -k sync, on 127.0.0.1, a free port) as
 STACK.md advises. The clients are threads of this process; each logs in
 once and keeps its session.
@@ -34,8 +35,9 @@ Phases:
     of 2 to 4 s between calls): latency of the whole intake.
 Server CPU is the user + system time of the gunicorn processes.
 
-Targets from the issue: (a) an intake costs at most 2x a bare party create
-(+ search); (b) >= 50 intakes/s on 2 cores; (c) p95 < 100 ms for 20 agents.
+Targets from the module-split issue: (a) an intake costs at most 2.5x a
+bare party create (+ search), with no ORM bypass; (b) >= 50 intakes/s
+on 2 cores; (c) p95 < 100 ms for 20 agents.
 """
 import argparse
 import base64
@@ -59,7 +61,7 @@ import common  # noqa: E402,I001  (sets the environment before trytond)
 from rosters import spoken  # noqa: E402
 
 TARGET_OWNERS = 1_000_000
-TARGET_RATIO = 2
+TARGET_RATIO = 2.5
 TARGET_RATE = 50
 TARGET_P95 = 0.1
 PASSWORD = 'bench-agent-2026'
@@ -592,7 +594,7 @@ def measure(args, server, clients, next_call, next_baseline):
         print('(%d owners here: the targets are for %d; recognition is '
             'one indexed look-up, bench/caller_lookup.py measures how it '
             'grows)' % (args.owners, TARGET_OWNERS))
-    print('target intake <= %dx a bare party create + search (one client, '
+    print('target intake <= %gx a bare party create + search (one client, '
         'median): %s (%.2fx)' % (
             TARGET_RATIO, 'PASS' if ratio <= TARGET_RATIO else 'MISS',
             ratio))

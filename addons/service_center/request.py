@@ -569,6 +569,8 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     def resolve_on_spot(cls, requests):
         "Answered at the first contact: resolved without a work order"
+        requests = [r for r in requests
+            if (r.state, 'resolved') in cls._transitions]
         for request in requests:
             if not request.answer:
                 raise RequestError(gettext(
