@@ -62,37 +62,43 @@ def iso(value):
     return value.isoformat() if value else None
 
 
-def text(data, name, required=True, length=MAX_TEXT):
-    "The stripped text of data[name]; refuse what is not one"
+def field_label(name, module='owner_portal'):
+    "The field's name for the owner: the message msg_field_<name>"
+    return gettext('%s.msg_field_%s' % (module, name))
+
+
+def text(data, name, required=True, length=MAX_TEXT, module='owner_portal'):
+    """The stripped text of data[name]; refuse what is not one, naming the
+    field by the message msg_field_<name> of the module"""
     value = data.get(name)
     if value is None or value == '':
         if required:
             raise PortalError(gettext(
                     'owner_portal.msg_field_required',
-                    field=gettext('owner_portal.msg_field_%s' % name)))
+                    field=field_label(name, module)))
         return None
     if not isinstance(value, str):
         raise PortalError(gettext(
                 'owner_portal.msg_field_invalid',
-                field=gettext('owner_portal.msg_field_%s' % name)))
+                field=field_label(name, module)))
     value = value.strip()
     if MARKUP.search(value):
         raise PortalError(gettext(
                 'owner_portal.msg_field_markup',
-                field=gettext('owner_portal.msg_field_%s' % name)))
+                field=field_label(name, module)))
     if len(value) > length:
         raise PortalError(gettext(
                 'owner_portal.msg_field_too_long',
-                field=gettext('owner_portal.msg_field_%s' % name),
+                field=field_label(name, module),
                 length=length))
     if required and not value:
         raise PortalError(gettext(
                 'owner_portal.msg_field_required',
-                field=gettext('owner_portal.msg_field_%s' % name)))
+                field=field_label(name, module)))
     return value
 
 
-def choice(data, name, values, required=True):
+def choice(data, name, values, required=True, module='owner_portal'):
     "data[name] when it is one of values"
     value = data.get(name)
     if value in (None, '') and not required:
@@ -100,7 +106,7 @@ def choice(data, name, values, required=True):
     if not isinstance(value, str) or value not in values:
         raise PortalError(gettext(
                 'owner_portal.msg_field_invalid',
-                field=gettext('owner_portal.msg_field_%s' % name)))
+                field=field_label(name, module)))
     return value
 
 
@@ -262,21 +268,30 @@ class PortalAPI(Model):
     @classmethod
     def pages(cls):
         """The pages of the portal's menu, in order: a name, its title and
-        the script (below /portal/static/) that draws it; extend to add"""
-        return [{
-                'name': name,
-                'title': gettext('owner_portal.msg_page_%s' % name),
-                'script': 'owner_portal/%s.js' % script,
-                } for name, script in [
+        the script (below /portal/static/) that draws it; extend to add.
+        The first page is where an owner lands after logging in."""
+        return [cls.page('owner_portal', name, script)
+            for name, script in [
                 ('requests', 'requests'),
                 ('new', 'requests'),
                 ('units', 'units'),
                 ('profile', 'profile'),
                 ]]
 
+    @staticmethod
+    def page(module, name, script):
+        """The menu's entry of the page name, titled by the module's message
+        msg_page_<name>, drawn by static/portal/<script>.js of the module"""
+        return {
+            'name': name,
+            'title': gettext('%s.msg_page_%s' % (module, name)),
+            'script': '%s/%s.js' % (module, script),
+            }
+
     @classmethod
     def static_modules(cls):
-        "The modules whose static/portal/ folder the portal serves"
+        """The modules whose static/portal/ folder the portal serves;
+        extend to add"""
         return ['owner_portal']
 
     @classmethod

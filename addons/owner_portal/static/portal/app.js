@@ -5,8 +5,8 @@
  *
  * Pages are drawn by scripts named by GET api/pages (owner_portal.api
  * pages()): each entry has a `name`, a `title` and a `script` path below
- * static/.  The core loads every listed script once; a script registers
- * the routes it draws:
+ * static/.  The core loads every listed script once, before it draws a
+ * page; a script registers the routes it draws:
  *
  *     Portal.register('events', (view, route) => { ... });
  *
@@ -14,9 +14,11 @@
  * for a hash like #name/arg1/arg2?key=value.  A page is reached by every
  * owner who is logged in unless registered with {public: true}; a route
  * that is not in the menu may name the menu entry it belongs to with
- * {menu: 'requests'}.  Another module adds a page by extending pages()
- * and putting its script in its own static/portal/ folder (and its name
- * in static_modules()); its strings go through Portal.strings().
+ * {menu: 'requests'}.  The first page of the menu is the home page.
+ * Another module adds a page by extending pages() and putting its script
+ * in its own static/portal/ folder (and its name in static_modules());
+ * its strings go through Portal.strings(), its styles through
+ * Portal.stylesheet('module/file.css') (loaded before a page is drawn).
  *
  * Pages offer hooks where later slices plug in, each called with
  * Portal.runHooks(name, ...args) and awaited in the order registered by
@@ -42,7 +44,6 @@
         zh_CN: {tag: 'zh-CN', name: '中文', locale: 'zh-CN'},
         en: {tag: 'en', name: 'English', locale: 'en-GB'},
     };
-    const HOME = 'requests';
 
     const STRINGS = {
         zh_CN: {
@@ -300,6 +301,7 @@
     const routes = new Map();
     const hooks = new Map();
     const loadedScripts = new Map();
+    const loadedStyles = new Map();
     const state = {
         language: storedLanguage() || DEFAULT_LANGUAGE,
         menu: [],
@@ -704,11 +706,36 @@
         return loadedScripts.get(path);
     }
 
+    /** Add the module's style sheet (a path below static/) to the page */
+    function stylesheet(path) {
+        if (!/^[\w-]+\/[\w./-]+\.css$/.test(path) || path.includes('..')) {
+            return Promise.reject(new ApiError(0, t('error.script')));
+        }
+        if (!loadedStyles.has(path)) {
+            loadedStyles.set(path, new Promise((resolve, reject) => {
+                const link = el('link', {
+                    rel: 'stylesheet', href: 'static/' + path});
+                link.addEventListener('load', resolve);
+                link.addEventListener('error',
+                    () => reject(new ApiError(0, t('error.script'))));
+                document.head.append(link);
+            }));
+        }
+        return loadedStyles.get(path);
+    }
+
     async function loadMenu() {
         const data = await api('GET', 'pages');
         state.menu = Array.isArray(data.pages) ? data.pages : [];
         await Promise.all(state.menu.map((page) => loadScript(page.script)));
+        // The style sheets the scripts asked for, before a page is drawn
+        await Promise.all(loadedStyles.values());
         drawMenu();
+    }
+
+    /** The page an owner lands on: the first of the menu */
+    function home() {
+        return state.menu.length ? state.menu[0].name : 'login';
     }
 
     function pageTitle(name) {
@@ -760,7 +787,8 @@
                 return part;
             }
         });
-        return {name: name || HOME, args, params: new URLSearchParams(query)};
+        return {
+            name: name || home(), args, params: new URLSearchParams(query)};
     }
 
     /** Go to the route: go('request', 12) or go('login', {login: '…'}) */
@@ -796,8 +824,8 @@
         if (!page) {
             view.replaceChildren(heading(t('not_found')),
                 el('p', null, el('a', {
-                    href: '#' + HOME, class: 'button secondary',
-                    text: pageTitle(HOME) || t('request.back')})));
+                    href: '#' + home(), class: 'button secondary',
+                    text: pageTitle(home()) || t('login.title')})));
             finish(view, count, hash);
             return;
         }
@@ -849,7 +877,7 @@
 
     function renderLogin(view, current) {
         if (state.me) {
-            go(HOME);
+            go(home());
             return;
         }
         const login = el('input', {
@@ -876,7 +904,7 @@
             if (next && !/^#(login|welcome|reset|forgot)\b/.test(next)) {
                 location.hash = next;
             } else {
-                go(HOME);
+                go(home());
             }
         });
         view.replaceChildren(heading(t('login.title')), form,
@@ -992,6 +1020,7 @@
         hook,
         runHooks,
         strings,
+        stylesheet,
         t,
         api,
         ApiError,
