@@ -1,14 +1,14 @@
 # This file is part of the coastal customer service project.
-"""Owners on the portal (owner_portal's JSON endpoints) through the
-production setup, on PostgreSQL.
+"""Owners on the portal (the JSON endpoints of owner_portal and
+owner_portal_request) through the production setup, on PostgreSQL.
 
     TRYTOND_DATABASE_URI=postgresql://tryton:tryton@127.0.0.1:5432/ \\
         .venv/bin/python bench/portal.py [--owners 1000000]
 
 Needs PostgreSQL (without it, it says so and skips). Creates a throw-away
-database with owner_portal (and its dependencies) activated and, through
-the ORM, the skeleton: the company, one region of PROJECTS projects with
-their buildings (240 units each), one customer centre serving them all
+database with owner_portal_request (and its dependencies) activated and,
+through the ORM, the skeleton: the company, one region of PROJECTS projects
+with their buildings (240 units each), one customer centre serving them all
 with the staff users as receptionists, an engineering department. Then in
 SQL (INSERT ... SELECT, the same sizes and seed give the same rows):
 - OWNERS parties of one mobile each (bench/common.populate_owners);
@@ -83,7 +83,7 @@ STAFF_PASSWORD = intake.PASSWORD
 PROJECTS = 10
 UNITS_PER_BUILDING = 240  # 2 entrances x 30 floors x 4 rooms
 READ_SHARE = 0.8
-LIST_LIMIT = 200  # as owner_portal.api get_requests
+LIST_LIMIT = 200  # as owner_portal_request.api get_requests
 KINDS = ['repair', 'complaint', 'enquiry']
 CATEGORIES = [
     'property_service', 'construction_repair', 'common_upkeep',
@@ -736,7 +736,7 @@ def main():
     name = common.database_name('bench_portal')
     common.print_start()
     common.create_database_reported(
-        name, keep=args.keep, modules=('service_kpi', 'owner_portal'))
+        name, keep=args.keep, modules=('service_kpi', 'owner_portal_request'))
     staff = max(args.concurrency)
     with common.Timer() as timer:
         context, logins, skeleton = setup(name, args.owners, staff)

@@ -114,7 +114,7 @@ def initialise(config_file, name):
                 os.path.join(os.path.dirname(sys.executable), 'trytond-admin'),
                 '-c', config_file, '-d', name, '--all',
                 '--email', ADMIN_EMAIL,
-                '-u', 'service_kpi', 'owner_portal',
+                '-u', 'service_kpi', 'owner_portal_request',
                 '--activate-dependencies',
                 '-l', LANGUAGE,
                 ], env=env, check=True)

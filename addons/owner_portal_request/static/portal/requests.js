@@ -2,20 +2,193 @@
 /*
  * The owner's requests: the list, one request with its photos, the
  * sign-off of a work order and the rating of the work, and a new request
- * with its photos
+ * with its photos (pages 'requests' and 'new' of owner_portal_request).
+ *
+ * The pages offer hooks where later slices plug in (Portal.hook(name, fn)):
+ *   'request-form'    (extra, form)      add fields to the new request form
+ *   'request-submit'  (body, form, files)  add to the JSON body before
+ *                     POST, or File objects to files: the request is then
+ *                     sent as multipart/form-data (JSON in "data", the
+ *                     files as "photos")
+ *   'request-created' (request, form)    after POST, e.g. upload photos
+ *   'request-detail'  (view, request)    add sections to a request's page
+ *   'work-order'      (item, order, request)  add to a work order, e.g. sign
  */
 'use strict';
 
 (() => {
     const {el, t} = Portal;
     const EXCERPT = 60;  // characters of the description in the list
-    // The server's limits on the photos of a request (owner_portal.api)
+    // The server's limits on the photos of a request
+    // (owner_portal_request.api)
     const MAX_PHOTOS = 6;
     const MAX_PHOTO_MB = 10;
     // The owner's answers to the centre's call-back, best first
     const SATISFACTION = [
         'very_satisfied', 'satisfied', 'fairly_satisfied', 'dissatisfied',
         'very_dissatisfied'];
+
+    Portal.stylesheet('owner_portal_request/requests.css');
+    Portal.strings({
+        zh_CN: {
+            'requests.new': '提交新诉求',
+            'requests.empty': '您还没有提交过诉求。',
+            'request.title': '诉求 {number}',
+            'request.back': '返回我的诉求',
+            'request.state': '状态',
+            'request.kind': '类型',
+            'request.category': '关于',
+            'request.place': '地点',
+            'request.received': '受理时间',
+            'request.description': '问题描述',
+            'request.deadlines': '服务时限',
+            'request.work_orders': '派工',
+            'request.timeline': '处理进度',
+            'request.created': '诉求已提交，编号 {number}。',
+            'deadline.due': '期限 {at}',
+            'deadline.met': '已于 {at} 完成',
+            'deadline.pending': '处理中',
+            'deadline.breached': '已超时',
+            'work_order.visit': '预约上门：{at}',
+            'work_order.done': '完成时间：{at}',
+            'work_order.signed': '您已签字确认',
+            'work_order.none': '还没有派工。',
+            'timeline.empty': '还没有处理记录。',
+            'request.photos': '照片',
+            'request.photo': '照片 {index}/{count}',
+            'request.photo_open': '查看照片 {index}/{count} 的大图',
+            'photos.label': '照片（选填）',
+            'photos.hint': '最多 {max} 张，每张不超过 {size} MB。拍下问题所在，可以帮助我们更快处理。',
+            'photos.add': '添加照片',
+            'photos.count': '已选 {count}/{max} 张照片',
+            'photos.too_many': '每条诉求最多 {max} 张照片，有 {extra} 张没有添加。',
+            'photos.too_big': '“{name}”超过 {size} MB，没有添加。',
+            'photos.not_image': '“{name}”不是照片，没有添加。',
+            'photos.preview': '照片 {index}：{name}',
+            'photos.no_preview': '无法预览',
+            'photos.remove': '移除',
+            'photos.remove_label': '移除照片 {index}：{name}',
+            'photos.removed': '已移除“{name}”。',
+            'sign.title': '签字确认完工',
+            'sign.intro': '请先确认维修已经完成，再签字。签字后这张派工单即完成。',
+            'sign.name': '您的姓名',
+            'sign.pad': '签名',
+            'sign.pad_hint': '请用手指（或鼠标）在下面的框内签名。',
+            'sign.pad_label': '签名框',
+            'sign.clear': '清除重签',
+            'sign.submit': '确认完工并提交签名',
+            'sign.blank': '请先在框内签名再提交。',
+            'sign.done': '已签字确认完工，谢谢！',
+            'rate.title': '评价本次服务',
+            'rate.intro': '维修已经完成，请告诉我们结果。',
+            'rate.fixed': '问题真的解决了吗？',
+            'rate.yes': '是，已经解决',
+            'rate.no': '没有，问题还在',
+            'rate.satisfaction': '您对本次服务满意吗？',
+            'rate.very_satisfied': '非常满意',
+            'rate.satisfied': '满意',
+            'rate.fairly_satisfied': '基本满意',
+            'rate.dissatisfied': '不满意',
+            'rate.very_dissatisfied': '非常不满意',
+            'rate.comment': '还有什么想告诉我们的？（选填）',
+            'rate.submit': '提交评价',
+            'rate.closed': '谢谢您的评价，这条诉求已关闭。',
+            'rate.reopened': '谢谢您告诉我们。诉求已重新打开，我们会尽快跟进。',
+            'rate.thanks': '谢谢您的评价！',
+            'new.where': '地点',
+            'new.common': '公共区域',
+            'new.project': '小区',
+            'new.location': '具体位置',
+            'new.location_unit_hint': '选填，例如：厨房、主卧阳台',
+            'new.location_common_hint': '例如：3 号楼大堂、地下车库 B2 层',
+            'new.kind': '类型',
+            'new.category': '关于什么',
+            'new.description': '问题描述',
+            'new.description_hint': '请说明发生了什么、具体在哪里、从什么时候开始。',
+            'new.choose': '请选择',
+            'new.submit': '提交诉求',
+            'new.no_home': '没有找到您名下的房屋，请联系客户中心。',
+        },
+        en: {
+            'requests.new': 'Submit a new request',
+            'requests.empty': 'You have not submitted any request yet.',
+            'request.title': 'Request {number}',
+            'request.back': 'Back to my requests',
+            'request.state': 'Status',
+            'request.kind': 'Kind',
+            'request.category': 'About',
+            'request.place': 'Place',
+            'request.received': 'Received',
+            'request.description': 'Description',
+            'request.deadlines': 'Service deadlines',
+            'request.work_orders': 'Work orders',
+            'request.timeline': 'Progress',
+            'request.created': 'Your request is submitted: number {number}.',
+            'deadline.due': 'Due {at}',
+            'deadline.met': 'Done on {at}',
+            'deadline.pending': 'In progress',
+            'deadline.breached': 'Overdue',
+            'work_order.visit': 'Planned visit: {at}',
+            'work_order.done': 'Done: {at}',
+            'work_order.signed': 'You signed it off',
+            'work_order.none': 'No work order yet.',
+            'timeline.empty': 'Nothing has happened yet.',
+            'request.photos': 'Photos',
+            'request.photo': 'Photo {index} of {count}',
+            'request.photo_open': 'Open photo {index} of {count} full size',
+            'photos.label': 'Photos (optional)',
+            'photos.hint': 'Up to {max}, each at most {size} MB. A photo of the problem helps us fix it sooner.',
+            'photos.add': 'Add photos',
+            'photos.count': '{count} of {max} photos chosen',
+            'photos.too_many': 'A request takes at most {max} photos: {extra} were not added.',
+            'photos.too_big': '"{name}" is larger than {size} MB and was not added.',
+            'photos.not_image': '"{name}" is not a photo and was not added.',
+            'photos.preview': 'Photo {index}: {name}',
+            'photos.no_preview': 'No preview',
+            'photos.remove': 'Remove',
+            'photos.remove_label': 'Remove photo {index}: {name}',
+            'photos.removed': '"{name}" removed.',
+            'sign.title': 'Sign to confirm the work is done',
+            'sign.intro': 'Check that the work is finished, then sign: the work order is then done.',
+            'sign.name': 'Your name',
+            'sign.pad': 'Signature',
+            'sign.pad_hint': 'Sign in the box below with your finger (or the mouse).',
+            'sign.pad_label': 'Signature box',
+            'sign.clear': 'Clear',
+            'sign.submit': 'Confirm and send my signature',
+            'sign.blank': 'Please sign in the box before sending.',
+            'sign.done': 'Signed: the work is confirmed. Thank you!',
+            'rate.title': 'Rate our service',
+            'rate.intro': 'The work is finished: please tell us how it went.',
+            'rate.fixed': 'Is the problem really fixed?',
+            'rate.yes': 'Yes, it is fixed',
+            'rate.no': 'No, it is not',
+            'rate.satisfaction': 'How satisfied are you with our service?',
+            'rate.very_satisfied': 'Very satisfied',
+            'rate.satisfied': 'Satisfied',
+            'rate.fairly_satisfied': 'Fairly satisfied',
+            'rate.dissatisfied': 'Dissatisfied',
+            'rate.very_dissatisfied': 'Very dissatisfied',
+            'rate.comment': 'Anything else to tell us? (optional)',
+            'rate.submit': 'Send my rating',
+            'rate.closed': 'Thank you for your rating: the request is closed.',
+            'rate.reopened': 'Thank you for telling us. The request is open again and we will follow it up soon.',
+            'rate.thanks': 'Thank you for your rating!',
+            'new.where': 'Where',
+            'new.common': 'A common area',
+            'new.project': 'Residence',
+            'new.location': 'Exact place',
+            'new.location_unit_hint': 'Optional, e.g. kitchen, bedroom balcony',
+            'new.location_common_hint': 'E.g. lobby of building 3, car park level B2',
+            'new.kind': 'Kind',
+            'new.category': 'What is it about?',
+            'new.description': 'Description',
+            'new.description_hint': 'Tell us what happened, exactly where and since when.',
+            'new.choose': 'Choose…',
+            'new.submit': 'Submit the request',
+            'new.no_home': 'No home was found in your name. Please call the customer centre.',
+        },
+    });
 
     function excerpt(text) {
         const chars = Array.from(text || '');

@@ -6,12 +6,11 @@ import binascii
 import io
 import warnings
 
+from owner_portal.exceptions import PortalError
 from PIL import Image, ImageOps
 
 from trytond import config
 from trytond.i18n import gettext
-
-from .exceptions import PortalError
 
 try:
     import pi_heif
@@ -20,6 +19,7 @@ except ImportError:  # the decoder of iPhones' HEIC photos is optional
 else:
     pi_heif.register_heif_opener()
 
+# [owner_portal] photo_max_bytes, beside the portal's other settings
 SECTION = 'owner_portal'
 PHOTO_FORMATS = {'JPEG', 'PNG', 'WEBP', 'HEIF'}
 SIGNATURE_FORMATS = {'PNG', 'JPEG', 'WEBP'}
@@ -39,7 +39,7 @@ def _decode(data, formats, limit):
     "The loaded image of data, when it is one of formats"
     if not data or len(data) > limit:
         raise PortalError(gettext(
-                'owner_portal.msg_photo_too_big',
+                'owner_portal_request.msg_photo_too_big',
                 size=limit // (1024 * 1024)))
     try:
         with warnings.catch_warnings():
@@ -52,7 +52,8 @@ def _decode(data, formats, limit):
             return ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError, EOFError,
             Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise PortalError(gettext('owner_portal.msg_photo_invalid'))
+        raise PortalError(gettext(
+                'owner_portal_request.msg_photo_invalid'))
 
 
 def photo_jpeg(data):
@@ -73,20 +74,24 @@ def photo_jpeg(data):
 def signature_png(data_url):
     "The signature drawn on the phone (a data: URL) as a PNG"
     if not isinstance(data_url, str) or ',' not in data_url[:64]:
-        raise PortalError(gettext('owner_portal.msg_signature_invalid'))
+        raise PortalError(gettext(
+                'owner_portal_request.msg_signature_invalid'))
     header, payload = data_url.split(',', 1)
     if not header.startswith('data:image/') or not header.endswith(
             ';base64'):
-        raise PortalError(gettext('owner_portal.msg_signature_invalid'))
+        raise PortalError(gettext(
+                'owner_portal_request.msg_signature_invalid'))
     try:
         data = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
-        raise PortalError(gettext('owner_portal.msg_signature_invalid'))
+        raise PortalError(gettext(
+                'owner_portal_request.msg_signature_invalid'))
     image = _decode(data, SIGNATURE_FORMATS, MAX_SIGNATURE_BYTES)
     if image.getbbox() is None or image.convert('L').getextrema() == (
             255, 255):
         # Nothing drawn
-        raise PortalError(gettext('owner_portal.msg_signature_invalid'))
+        raise PortalError(gettext(
+                'owner_portal_request.msg_signature_invalid'))
     output = io.BytesIO()
     image.save(output, 'PNG', optimize=True)
     return output.getvalue()
