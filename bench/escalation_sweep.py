@@ -310,18 +310,24 @@ def outcome(name, at):
         cursor = transaction.connection.cursor()
         param = '%s' if common.BACKEND == 'postgresql' else '?'
         result = []
+        # The messages to the staff about the requests escalated at at
+        escalated = ('"user" IS NOT NULL AND address IS NOT NULL '
+            'AND origin IN (SELECT %s || request '
+            'FROM service_center_escalation WHERE "at" = %s)' % (
+                "'service_center.request,'", param))
         for query in [
                 'SELECT COUNT(*) FROM service_center_escalation '
                 'WHERE "at" = %(p)s AND from_level = %(zero)s '
                 'AND to_level = %(one)s',
                 'SELECT COUNT(*) FROM service_center_notification '
-                'WHERE create_date = %(p)s AND address IS NOT NULL',
+                'WHERE %(escalated)s',
                 ]:
             cursor.execute(query % {
-                    'p': param, 'zero': "'0'", 'one': "'1'"}, (at,))
+                    'p': param, 'zero': "'0'", 'one': "'1'",
+                    'escalated': escalated}, (at,))
             result.append(cursor.fetchone()[0])
         cursor.execute('SELECT body FROM service_center_notification '
-            'WHERE create_date = %s ORDER BY id LIMIT 1' % param, (at,))
+            'WHERE %s ORDER BY id LIMIT 1' % escalated, (at,))
         row = cursor.fetchone()
         result.append(row[0].split(' ', 2)[0] if row else None)
     return tuple(result)
