@@ -54,6 +54,28 @@ def defined_models():
     return owners
 
 
+def xml_ids(module):
+    "The ids of the records of the module's XML files"
+    return set(re.findall(
+            r'<(?:record|menuitem)\b[^>]*\bid="([a-z0-9_]+)"',
+            ''.join(p.read_text() for p in (ADDONS / module).glob('*.xml'))))
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_views_name_existing_records(module):
+    "The actions of boards and the views of fields exist where they point"
+    allowed = closure(module)
+    wrong = []
+    for path in (ADDONS / module).glob('view/*.xml'):
+        for other, id_ in re.findall(
+                r'(?:<action name|view_ids)="([a-z_]+)\.([a-z0-9_]+)"',
+                path.read_text()):
+            if (other not in MODULES or other not in allowed
+                    or id_ not in xml_ids(other)):
+                wrong.append((path.name, other, id_))
+    assert not wrong
+
+
 def test_acyclic():
     "Following the dependencies never leads back to the module"
     for module in MODULES:
