@@ -1,21 +1,12 @@
 # This file is part of the coastal customer service project.
 "What the tests of the modules built on the register share"
-import doctest
-import glob
-import os
-import unittest
 from unittest import mock
 
 from lxml import etree
 
 from property_register import clock
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    doctest_checker,
-    doctest_setup,
-    doctest_teardown,
-    with_transaction,
-)
+from trytond.tests.test_tryton import with_transaction
 
 
 class SaoListsMixin:
@@ -48,26 +39,3 @@ class SaoListsMixin:
 def clock_at(moment):
     "Make every module of ours believe it is moment (naive UTC)"
     return mock.patch.object(clock, 'now', lambda: moment)
-
-
-OPTIONS = (
-    doctest.REPORT_ONLY_FIRST_FAILURE | doctest.ELLIPSIS
-    | doctest.IGNORE_EXCEPTION_DETAIL)
-
-
-def scenarios(folder):
-    "The names of the proteus scenarios of the folder"
-    return sorted(
-        os.path.basename(p) for p in glob.glob(os.path.join(folder, '*.rst')))
-
-
-def run_scenario(path):
-    "Run the proteus scenario as a user would walk it; fail on any error"
-    suite = doctest.DocFileSuite(
-        path, module_relative=False,
-        setUp=doctest_setup, tearDown=doctest_teardown, encoding='utf-8',
-        checker=doctest_checker, optionflags=OPTIONS)
-    result = suite.run(unittest.TestResult())
-    failures = result.failures + result.errors
-    assert not failures, failures[0][1]
-    assert result.testsRun == 1
