@@ -9,19 +9,12 @@ engineering team its work orders and planned visits, the leadership group
 the same-problem alarm; and the receptionist registers a call.
 Screenshots go to ``artifacts/browser/``.
 """
-import contextlib
 import datetime as dt
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from demo_db import demo_database, trytond_server
 from playwright import sync_api as playwright_api
 
 expect = playwright_api.expect
@@ -30,8 +23,6 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / 'artifacts' / 'browser'
-PYTHON = Path(sys.executable)
-TRYTOND = PYTHON.parent / 'trytond'
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
@@ -58,7 +49,6 @@ CALLER_UNIT = '海韵花园 1-1-102'
 # The menu of the customer centre, as the staff read it
 MENU_CENTRE = '客户中心'
 MENU_REQUESTS = '客户诉求'
-SERVER_START_TIMEOUT = 60  # seconds
 TIMEOUT = 20_000  # milliseconds, for every browser wait
 expect.set_options(timeout=TIMEOUT)
 # sao's modal dialogs that report a problem to the user
@@ -70,84 +60,12 @@ ERROR_DIALOGS = (
 
 # Server ---------------------------------------------------------------------
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def server_env(path):
-    "The parent's environment without its Tryton settings, on SQLite"
-    env = {k: v for k, v in os.environ.items()
-        if not k.startswith('TRYTOND_') and k not in {'DB_NAME', 'DB_CACHE'}}
-    env.update(
-        TRYTOND_DATABASE_URI='sqlite://',
-        TRYTOND_DATABASE__PATH=str(path),
-        TRYTOND_WEB__ROOT=str(REPO / 'sao'),
-        )
-    return env
-
-
-def build_demo(path, env):
-    result = subprocess.run(
-        [PYTHON, REPO / 'data' / 'demo.py',
-            '-c', REPO / 'trytond.conf', '-d', DATABASE],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, (
-        "data/demo.py failed:\n" + result.stdout + result.stderr)
-
-
-def wait_for_http(url, process, log):
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail("trytond exited with %s:\n%s"
-                % (process.returncode, log.read_text()))
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)  # polling interval, the loop itself is bounded
-    pytest.fail("trytond did not answer on %s within %s s:\n%s"
-        % (url, SERVER_START_TIMEOUT, log.read_text()))
-
-
-@contextlib.contextmanager
-def demo_server(path, env, check='/'):
-    """Serve the demo database of path with trytond on a free local port;
-    yield the server's URL once check answers, stop it at the end"""
-    # trytond.conf sets [web] listen and config files beat environment
-    # variables, so the port comes from a second config file read last.
-    port = free_port()
-    extra = path / 'extra.conf'
-    extra.write_text('[web]\nlisten = 127.0.0.1:%s\n' % port)
-    log = path / 'trytond.log'
-    with open(log, 'w') as log_file:
-        process = subprocess.Popen(
-            [TRYTOND, '-c', REPO / 'trytond.conf', extra, '-d', DATABASE],
-            cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    try:
-        url = 'http://127.0.0.1:%s/' % port
-        wait_for_http(url + check.lstrip('/'), process, log)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture(scope='module')
-def server(tmp_path_factory):
+def server():
     "URL of a trytond serving sao and a fresh demo database"
-    path = tmp_path_factory.mktemp('browser')
-    env = server_env(path)
-    build_demo(path, env)
-    with demo_server(path, env) as url:
+    with demo_database() as demo, \
+            trytond_server(demo.env, demo.name) as url:
+        assert demo.name == DATABASE
         yield url
 
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import test_browser as staff
+from demo_db import demo_database, trytond_server
 from PIL import Image, ImageDraw
 from playwright import sync_api as playwright_api
 
@@ -66,19 +67,17 @@ def spoken(mobile):
 
 
 @pytest.fixture(scope='module')
-def portal(tmp_path_factory):
+def portal():
     """The portal's URL on a trytond serving a fresh demo database, and
     the demo's portal owners"""
-    path = tmp_path_factory.mktemp('portal')
-    env = staff.server_env(path)
-    staff.build_demo(path, env)
-    owners = portal_owners(path)
-    assert [code for _, _, code in owners] == [HOME_UNIT, '2-2-301']
-
-    with staff.demo_server(
-            path, env, '%s/portal/' % staff.DATABASE) as server:
-        url = '%s%s/portal/' % (server, staff.DATABASE)
-        yield {'url': url, 'owners': owners, 'path': path, 'server': server}
+    with demo_database() as demo:
+        owners = portal_owners(demo.path)
+        assert [code for _, _, code in owners] == [HOME_UNIT, '2-2-301']
+        with trytond_server(
+                demo.env, demo.name, '%s/portal/' % demo.name) as server:
+            url = '%s%s/portal/' % (server, demo.name)
+            yield {'url': url, 'owners': owners, 'path': demo.path,
+                'server': server}
 
 
 # Browser --------------------------------------------------------------------

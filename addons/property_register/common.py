@@ -109,8 +109,11 @@ def local_midnight(date):
 
 
 class NoDeleteMixin:
-    "Records of the online evidence: cancelled, never deleted"
+    """Records of the online evidence: cancelled, never deleted; in their
+    final states only their own transitions change them, a correction is a
+    new record"""
     __slots__ = ()
+    _final_states = frozenset()
 
     @classmethod
     def check_modification(cls, mode, records, values=None, external=False):
@@ -120,3 +123,11 @@ class NoDeleteMixin:
             raise AccessError(gettext(
                     'property_register.msg_no_delete',
                     model=cls.__names__()['model']))
+        if mode == 'write' and external:
+            for record in records:
+                if getattr(record, 'state', None) in cls._final_states:
+                    state = cls._fields['state'].translated('state')
+                    raise AccessError(gettext(
+                            'property_register.msg_final_record',
+                            record=record.rec_name,
+                            state=state.__get__(record, cls)))

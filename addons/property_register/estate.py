@@ -21,6 +21,7 @@ from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .access import ReadRulesMixin
 from .common import (
     MAX_IDS,
     SERVICE_CATEGORIES,
@@ -30,7 +31,9 @@ from .common import (
 from .exceptions import OwnershipError
 
 
-class Region(NamedCodeMixin, DeactivableMixin, ModelSQL, ModelView):
+class Region(
+        ReadRulesMixin, NamedCodeMixin, DeactivableMixin, ModelSQL,
+        ModelView):
     __string__ = "Region"
     __name__ = 'service_center.region'
     company = fields.Many2One('company.company', "Company", required=True)
@@ -66,7 +69,7 @@ class Region(NamedCodeMixin, DeactivableMixin, ModelSQL, ModelView):
                 return deputy.user
 
 
-class RegionDeputy(ModelSQL, ModelView):
+class RegionDeputy(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Region Deputy Manager"
     __name__ = 'service_center.region.deputy'
     region = fields.Many2One(
@@ -86,7 +89,9 @@ class RegionDeputy(ModelSQL, ModelView):
             ]
 
 
-class Project(NamedCodeMixin, DeactivableMixin, ModelSQL, ModelView):
+class Project(
+        ReadRulesMixin, NamedCodeMixin, DeactivableMixin, ModelSQL,
+        ModelView):
     __string__ = "Property Project"
     __name__ = 'service_center.project'
     region = fields.Many2One(
@@ -118,7 +123,7 @@ class Project(NamedCodeMixin, DeactivableMixin, ModelSQL, ModelView):
         return counts
 
 
-class Building(ModelSQL, ModelView):
+class Building(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Building"
     __name__ = 'service_center.building'
     project = fields.Many2One(
@@ -150,7 +155,7 @@ class Building(ModelSQL, ModelView):
             project=self.project.rec_name, building=self.name)
 
 
-class Unit(ModelSQL, ModelView):
+class Unit(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Unit"
     __name__ = 'service_center.unit'
     project = fields.Many2One(
@@ -331,7 +336,7 @@ class Unit(ModelSQL, ModelView):
         return 'expired'
 
 
-class Ownership(ModelSQL, ModelView):
+class Ownership(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Ownership"
     __name__ = 'service_center.ownership'
     unit = fields.Many2One(
@@ -422,7 +427,9 @@ class Ownership(ModelSQL, ModelView):
                         unit=ownership.unit.rec_name))
 
 
-class WarrantyType(NamedCodeMixin, DeactivableMixin, ModelSQL, ModelView):
+class WarrantyType(
+        ReadRulesMixin, NamedCodeMixin, DeactivableMixin, ModelSQL,
+        ModelView):
     __string__ = "Warranty Type"
     __name__ = 'service_center.warranty_type'
     duration = fields.Integer(

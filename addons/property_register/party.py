@@ -9,6 +9,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .access import ReadRulesMixin
 from .common import MAX_IDS
 from .exceptions import InvalidPhoneNumber
 from .phone import default_region, format_phone, parse_phone
@@ -16,7 +17,7 @@ from .phone import default_region, format_phone, parse_phone
 PHONE_TYPES = ['phone', 'mobile']
 
 
-class Party(metaclass=PoolMeta):
+class Party(ReadRulesMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
     _phone_query = None
     ownerships = fields.One2Many(
@@ -120,7 +121,7 @@ class Party(metaclass=PoolMeta):
         return parties
 
 
-class ContactMechanism(metaclass=PoolMeta):
+class ContactMechanism(ReadRulesMixin, metaclass=PoolMeta):
     __name__ = 'party.contact_mechanism'
 
     @classmethod

@@ -24,6 +24,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from . import clock
+from .access import ReadRulesMixin
 from .common import MAX_IDS
 from .exceptions import RosterError
 from .party import PHONE_TYPES
@@ -259,7 +260,7 @@ class RosterLine:
         return ('name', self.owner_name, tuple(self.phones))
 
 
-class RosterImport(ModelSQL, ModelView):
+class RosterImport(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Roster Import"
     __name__ = 'service_center.roster_import'
     _rec_name = 'filename'
@@ -845,7 +846,7 @@ class _RosterWriter:
             self.record.ownerships_started += len(to_create)
 
 
-class RosterImportError(ModelSQL, ModelView):
+class RosterImportError(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Roster Import Error"
     __name__ = 'service_center.roster_import.error'
     roster_import = fields.Many2One(

@@ -4,6 +4,7 @@ within a month call the leadership group to a meeting"""
 import datetime as dt
 
 from property_register import clock
+from property_register.access import ReadRulesMixin
 from property_register.common import SERVICE_CATEGORIES, NoDeleteMixin
 
 from trytond.i18n import gettext
@@ -19,9 +20,10 @@ ALARM_OWNERS = 3
 ALARM_PERIOD = dt.timedelta(days=30)
 
 
-class Alarm(NoDeleteMixin, Workflow, ModelSQL, ModelView):
+class Alarm(ReadRulesMixin, NoDeleteMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Same-Problem Alarm"
     __name__ = 'service_center.alarm'
+    _final_states = frozenset({'decided', 'closed'})
     _states = {
         'readonly': Eval('state') == 'closed',
         }
@@ -219,7 +221,7 @@ class Alarm(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         Request.save([r for r in requests if r.alarm])
 
 
-class AlarmParticipant(ModelSQL):
+class AlarmParticipant(ReadRulesMixin, ModelSQL):
     __string__ = "Alarm Participant"
     __name__ = 'service_center.alarm-res.user'
     alarm = fields.Many2One(

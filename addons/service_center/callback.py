@@ -1,6 +1,7 @@
 # This file is part of the coastal customer service project.
 "The call-back (回访) that closes a request, or reopens it"
 from property_register import clock
+from property_register.access import ReadRulesMixin
 from sql import Null
 
 from trytond.i18n import gettext
@@ -30,7 +31,7 @@ CALLBACK_MODES = [
 MAX_UNREACHED = 3
 
 
-class Callback(CallMixin, Workflow, ModelSQL, ModelView):
+class Callback(ReadRulesMixin, CallMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Call-back"
     __name__ = 'service_center.callback'
     request = fields.Many2One(

@@ -1,6 +1,7 @@
 # This file is part of the coastal customer service project.
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
+from trytond.transaction import check_access, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 
@@ -11,10 +12,14 @@ class CallerLookupStart(ModelView):
         "Phone Number", required=True,
         help="Type or paste the number in any format.")
     e164 = fields.Char("Normalised Number", readonly=True)
+    callers = fields.Text(
+        "Callers", readonly=True,
+        help="Every owner reached at the number, with the units and "
+        "projects of each, whichever centre serves them.")
     parties = fields.Many2Many(
-        'party.party', None, None, "Callers", readonly=True)
+        'party.party', None, None, "Owners You Serve", readonly=True)
     units = fields.Many2Many(
-        'service_center.unit', None, None, "Units", readonly=True)
+        'service_center.unit', None, None, "Units You Serve", readonly=True)
 
 
 class CallerLookup(Wizard):
@@ -43,12 +48,26 @@ class CallerLookup(Wizard):
         return {'phone': getattr(self.start, 'phone', None)}
 
     def default_result(self, fields):
-        units = []
-        for party in self.start.parties:
-            units.extend(u.id for u in party.units if u.id not in units)
+        pool = Pool()
+        Party = pool.get('party.party')
+        Unit = pool.get('service_center.unit')
+        lines, party_ids, unit_ids = [], [], []
+        # Any centre recognises any owner by the exact number, by name,
+        # unit and project only: the records open to those it serves
+        with without_check_access():
+            for party in self.start.parties:
+                party_ids.append(party.id)
+                units = list(dict.fromkeys(party.units))
+                unit_ids.extend(u.id for u in units if u.id not in unit_ids)
+                lines.append(' — '.join(
+                        [party.name or ''] + [u.rec_name for u in units]))
+        with check_access():
+            parties = Party.search([('id', 'in', party_ids)])
+            units = Unit.search([('id', 'in', unit_ids)])
         return {
             'phone': self.start.phone,
             'e164': self.start.e164,
-            'parties': [p.id for p in self.start.parties],
-            'units': units,
+            'callers': '\n'.join(lines),
+            'parties': list(map(int, parties)),
+            'units': list(map(int, units)),
             }

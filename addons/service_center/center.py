@@ -1,5 +1,6 @@
 # This file is part of the coastal customer service project.
 from dateutil.relativedelta import relativedelta
+from property_register.access import ReadRulesMixin
 from property_register.common import NamedCodeMixin, clearing
 
 from trytond.cache import Cache
@@ -33,9 +34,8 @@ CenterOfProjectMixin = clearing(_center_of_project)
 
 
 class Center(
-        NamedCodeMixin, CenterOfProjectMixin, ServiceAccessMixin,
-        DeactivableMixin, Workflow,
-        ModelSQL, ModelView):
+        ReadRulesMixin, NamedCodeMixin, CenterOfProjectMixin,
+        ServiceAccessMixin, DeactivableMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Customer Centre"
     __name__ = 'service_center.center'
     _transition_state = 'phase'
@@ -175,7 +175,9 @@ class Center(
                 })
 
 
-class CenterProject(CenterOfProjectMixin, ServiceAccessMixin, ModelSQL):
+class CenterProject(
+        ReadRulesMixin, CenterOfProjectMixin, ServiceAccessMixin,
+        ModelSQL):
     __string__ = "Customer Centre - Project"
     __name__ = 'service_center.center-service_center.project'
     center = fields.Many2One(
@@ -190,7 +192,7 @@ class CenterProject(CenterOfProjectMixin, ServiceAccessMixin, ModelSQL):
         cls.__access__.add('center')
 
 
-class Receptionist(ServiceAccessMixin, ModelSQL, ModelView):
+class Receptionist(ReadRulesMixin, ServiceAccessMixin, ModelSQL, ModelView):
     __string__ = "Receptionist"
     __name__ = 'service_center.center.receptionist'
     center = fields.Many2One(

@@ -33,6 +33,7 @@ class CallMixin(NoDeleteMixin):
     """A call to an owner, planned, then recorded as done by whoever made
     it; kept for the evaluation"""
     __slots__ = ()
+    _final_states = frozenset({'done'})
     done_by = fields.Many2One('res.user', "Done by", readonly=True)
     done_at = fields.Timestamp("Done at", readonly=True)
     state = fields.Selection([

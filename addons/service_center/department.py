@@ -1,4 +1,6 @@
 # This file is part of the coastal customer service project.
+from property_register.access import ReadRulesMixin
+
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.pyson import Eval
@@ -7,7 +9,9 @@ from .exceptions import DepartmentError
 from .res import ServiceAccessMixin
 
 
-class Department(ServiceAccessMixin, DeactivableMixin, ModelSQL, ModelView):
+class Department(
+        ReadRulesMixin, ServiceAccessMixin, DeactivableMixin, ModelSQL,
+        ModelView):
     __string__ = "Back-Factory Department"
     __name__ = 'service_center.department'
     name = fields.Char("Name", required=True, translate=True)
@@ -58,7 +62,7 @@ class Department(ServiceAccessMixin, DeactivableMixin, ModelSQL, ModelView):
         return project.region == self.region
 
 
-class DepartmentProject(ServiceAccessMixin, ModelSQL):
+class DepartmentProject(ReadRulesMixin, ServiceAccessMixin, ModelSQL):
     __string__ = "Department - Project"
     __name__ = 'service_center.department-service_center.project'
     department = fields.Many2One(

@@ -5,6 +5,7 @@ ladder hears of it"""
 import collections
 
 from property_register import clock
+from property_register.access import ReadRulesMixin
 from property_register.common import MAX_IDS, NoDeleteMixin
 from sql import Flavor, Literal
 from sql.functions import CurrentTimestamp
@@ -26,7 +27,7 @@ REASONS = [
 LEVELS = [(k, v) for k, v in ESCALATION_LEVELS]
 
 
-class Escalation(NoDeleteMixin, ModelSQL, ModelView):
+class Escalation(ReadRulesMixin, NoDeleteMixin, ModelSQL, ModelView):
     __string__ = "Escalation"
     __name__ = 'service_center.escalation'
     request = fields.Many2One(

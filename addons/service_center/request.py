@@ -4,6 +4,7 @@ import datetime as dt
 from itertools import groupby
 
 from property_register import clock
+from property_register.access import ReadRulesMixin
 from property_register.common import (
     SERVICE_CATEGORIES,
     NoDeleteMixin,
@@ -51,9 +52,10 @@ WARRANTY_BEARER = {
     }
 
 
-class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
+class Request(ReadRulesMixin, NoDeleteMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Owner Request"
     __name__ = 'service_center.request'
+    _final_states = frozenset({'closed', 'cancelled'})
     _rec_name = 'number'
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -697,7 +699,7 @@ class Request(NoDeleteMixin, Workflow, ModelSQL, ModelView):
         Deadline.void(requests)
 
 
-class Deadline(NoDeleteMixin, ModelSQL, ModelView):
+class Deadline(ReadRulesMixin, NoDeleteMixin, ModelSQL, ModelView):
     __string__ = "Request Deadline"
     __name__ = 'service_center.request.deadline'
     request = fields.Many2One(

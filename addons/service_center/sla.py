@@ -2,6 +2,7 @@
 "Time targets of the 400 system"
 import datetime as dt
 
+from property_register.access import ReadRulesMixin
 from property_register.common import SERVICE_CATEGORIES, clearing
 
 from trytond.cache import Cache
@@ -48,8 +49,8 @@ _terms_of = Cache('service_center.sla.terms', context=False)
 
 
 class SLA(
-        clearing(_sla_of, _terms_of), sequence_ordered(), DeactivableMixin,
-        ModelSQL, ModelView):
+        ReadRulesMixin, clearing(_sla_of, _terms_of), sequence_ordered(),
+        DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Service Level Agreement"
     __name__ = 'service_center.sla'
     name = fields.Char("Name", required=True, translate=True)

@@ -3,6 +3,8 @@
 import datetime as dt
 from zoneinfo import ZoneInfo, available_timezones
 
+from property_register.access import ReadRulesMixin
+
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin,
@@ -28,7 +30,7 @@ WEEKDAYS = [
 MAX_DAYS = 400
 
 
-class Calendar(DeactivableMixin, ModelSQL, ModelView):
+class Calendar(ReadRulesMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Working Time Calendar"
     __name__ = 'service_center.calendar'
     name = fields.Char("Name", required=True, translate=True)
@@ -98,7 +100,7 @@ class Calendar(DeactivableMixin, ModelSQL, ModelView):
                 calendar=self.rec_name))
 
 
-class CalendarHours(ModelSQL, ModelView):
+class CalendarHours(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Working Hours"
     __name__ = 'service_center.calendar.hours'
     calendar = fields.Many2One(
@@ -119,7 +121,7 @@ class CalendarHours(ModelSQL, ModelView):
             ('id', 'ASC')]
 
 
-class CalendarDay(ModelSQL, ModelView):
+class CalendarDay(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Calendar Day"
     __name__ = 'service_center.calendar.day'
     calendar = fields.Many2One(

@@ -1,6 +1,7 @@
 # This file is part of the coastal customer service project.
 "Dispatches to the back factory (派工单)"
 from property_register import clock
+from property_register.access import ReadRulesMixin
 from property_register.common import NoDeleteMixin, rec_name_bool_op
 
 from trytond.i18n import gettext
@@ -17,9 +18,11 @@ ACTIVE_STATES = ['dispatched', 'acknowledged', 'scheduled']
 _decided = (Eval('state') != 'disputed') | Bool(Eval('decided_at'))
 
 
-class WorkOrder(NoDeleteMixin, Workflow, ModelSQL, ModelView):
+class WorkOrder(
+        ReadRulesMixin, NoDeleteMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Work Order"
     __name__ = 'service_center.work_order'
+    _final_states = frozenset({'done', 'cancelled'})
     _states = {
         'readonly': Eval('state') != 'draft',
         }

@@ -6,6 +6,7 @@ from each request's evaluation facts (kpi_fact), the deadlines still open
 read at the report's time"""
 from dateutil.relativedelta import relativedelta
 from property_register import clock
+from property_register.access import ReadRulesMixin
 from service_center.common import REQUEST_KINDS
 from sql import Cast, Literal, Null
 from sql.aggregate import Count, Sum
@@ -444,7 +445,7 @@ class KPIMixin(CostsMixin):
             where=by_request.requests > 0)
 
 
-class CenterKPI(KPIMixin, ModelSQL, ModelView):
+class CenterKPI(ReadRulesMixin, KPIMixin, ModelSQL, ModelView):
     __string__ = "Customer Centre Evaluation"
     __name__ = 'service_center.kpi.center'
 
@@ -481,7 +482,7 @@ class CenterKPI(KPIMixin, ModelSQL, ModelView):
             ]
 
 
-class RegionKPI(KPIMixin, ModelSQL, ModelView):
+class RegionKPI(ReadRulesMixin, KPIMixin, ModelSQL, ModelView):
     __string__ = "Region Evaluation"
     __name__ = 'service_center.kpi.region'
 
@@ -506,7 +507,7 @@ class RegionKPI(KPIMixin, ModelSQL, ModelView):
             ]
 
 
-class GroupKPI(KPIMixin, ModelSQL, ModelView):
+class GroupKPI(ReadRulesMixin, KPIMixin, ModelSQL, ModelView):
     __string__ = "Group Evaluation"
     __name__ = 'service_center.kpi.group'
 
@@ -518,7 +519,7 @@ class GroupKPI(KPIMixin, ModelSQL, ModelView):
         return gettext('service_kpi.msg_kpi_group')
 
 
-class KPIConfiguration(ModelSingleton, ModelSQL, ModelView):
+class KPIConfiguration(ReadRulesMixin, ModelSingleton, ModelSQL, ModelView):
     __string__ = "Evaluation Configuration"
     __name__ = 'service_center.kpi.configuration'
 
@@ -566,7 +567,7 @@ class KPIConfiguration(ModelSingleton, ModelSQL, ModelView):
             for name in SCORE_WEIGHTS}
 
 
-class DepartmentKPI(ModelSQL, ModelView):
+class DepartmentKPI(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Department Evaluation"
     __name__ = 'service_center.kpi.department'
 

@@ -2,6 +2,7 @@
 """The evaluation facts of each request: what its deadlines, call-backs and
 work orders add to the reports, kept up to date with them so that a month's
 report reads one row per request instead of their millions of rows"""
+from property_register.access import ReadRulesMixin
 from property_register.common import MAX_IDS
 from service_center.callback import SATISFIED
 from service_center.common import REQUEST_KINDS
@@ -124,7 +125,7 @@ class CostsMixin:
         help="The cost of the work orders, cancelled ones left out.")
 
 
-class Fact(CostsMixin, ModelSQL):
+class Fact(ReadRulesMixin, CostsMixin, ModelSQL):
     __string__ = "Evaluation Facts of a Request"
     __name__ = 'service_center.kpi.fact'
     # The id is the request's

@@ -8,6 +8,7 @@ import urllib.request
 from email.message import EmailMessage
 
 from property_register import clock
+from property_register.access import ReadRulesMixin
 from property_register.common import NoDeleteMixin
 from sql import Literal
 from sql.conditionals import Coalesce
@@ -66,7 +67,7 @@ def sms_sender():
     return SMS_SENDERS[name]()
 
 
-class Notification(NoDeleteMixin, ModelSQL, ModelView):
+class Notification(ReadRulesMixin, NoDeleteMixin, ModelSQL, ModelView):
     __string__ = "Notification"
     __name__ = 'service_center.notification'
     channel = fields.Selection([

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from property_register import clock
+from property_register.access import ReadRulesMixin
 from property_register.common import (
     MAX_IDS,
     local_date,
@@ -78,7 +79,7 @@ def last_month():
     return local_date(clock.now()).replace(day=1) - relativedelta(months=1)
 
 
-class CallbackSample(ModelSQL, ModelView):
+class CallbackSample(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Call-back Sample"
     __name__ = 'service_center.callback.sample'
 
@@ -236,7 +237,7 @@ class CallbackSample(ModelSQL, ModelView):
         return samples
 
 
-class CourtesyCall(CallMixin, Workflow, ModelSQL, ModelView):
+class CourtesyCall(ReadRulesMixin, CallMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Courtesy Call"
     __name__ = 'service_center.courtesy_call'
     _states = {

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 
+from property_register.access import ReadRulesMixin
 from property_register.common import MAX_IDS, rec_name_bool_op
 from property_register.phone import format_phone
 from property_register.roster import RosterRowError as RowError
@@ -113,7 +114,7 @@ def _cell(value):
     return _normalize(value)
 
 
-class Survey(Workflow, ModelSQL, ModelView):
+class Survey(ReadRulesMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Satisfaction Survey"
     __name__ = 'service_center.survey'
     _states = {
@@ -330,7 +331,7 @@ class Survey(Workflow, ModelSQL, ModelView):
         return _SurveyImport(self).run(data)
 
 
-class Question(sequence_ordered(), ModelSQL, ModelView):
+class Question(ReadRulesMixin, sequence_ordered(), ModelSQL, ModelView):
     __string__ = "Survey Question"
     __name__ = 'service_center.survey.question'
     _rec_name = 'text'
@@ -378,7 +379,7 @@ class Question(sequence_ordered(), ModelSQL, ModelView):
                         survey=survey.rec_name))
 
 
-class Response(ModelSQL, ModelView):
+class Response(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Survey Response"
     __name__ = 'service_center.survey.response'
     _states = {
@@ -508,7 +509,7 @@ def check_recording(surveys):
                     survey=survey.rec_name))
 
 
-class Answer(ModelSQL, ModelView):
+class Answer(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Survey Answer"
     __name__ = 'service_center.survey.answer'
     _states = {
@@ -572,7 +573,7 @@ class Answer(ModelSQL, ModelView):
         check_recording(surveys)
 
 
-class RefusedRow(ModelSQL, ModelView):
+class RefusedRow(ReadRulesMixin, ModelSQL, ModelView):
     __string__ = "Survey Import Error"
     __name__ = 'service_center.survey.import.error'
     survey = fields.Many2One(

@@ -117,6 +117,41 @@ class RequestTestCase(RequestFixtures, test_tryton._DBTestCase):
     "Test the request engine"
 
     @with_transaction()
+    def test_scope_follows_register(self):
+        "Naming a regional deputy or moving a project changes scopes at once"
+        pool = Pool()
+        User = pool.get('res.user')
+        Region = pool.get('service_center.region')
+        Project = pool.get('service_center.project')
+        Deputy = pool.get('service_center.region.deputy')
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            project, = Project.search([('code', '=', 'HY')])
+            nina, = User.create([{'login': 'nina', 'name': "Nina"}])
+            self.assertEqual(User.get_service_scope(nina.id)['projects'], [])
+
+            deputy, = Deputy.create([{
+                        'region': project.region.id, 'user': nina.id,
+                        'category': 'property_service'}])
+            self.assertEqual(
+                User.get_service_scope(nina.id)['projects'], [project.id])
+
+            other, = Region.create([{
+                        'name': "Shenyang", 'code': 'SY',
+                        'company': company.id}])
+            Project.write([project], {'region': other.id})
+            self.assertEqual(User.get_service_scope(nina.id)['projects'], [])
+
+            Region.write([other], {'leader': nina.id})
+            self.assertEqual(
+                User.get_service_scope(nina.id)['projects'], [project.id])
+
+            Deputy.delete([deputy])
+            Region.write([other], {'leader': None})
+            self.assertEqual(User.get_service_scope(nina.id)['projects'], [])
+
+    @with_transaction()
     def test_escalation_ladder(self):
         "Each breach raises one level, once, and tells the next person up"
         pool = Pool()
