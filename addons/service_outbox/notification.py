@@ -1,6 +1,7 @@
 # This file is part of the coastal customer service project.
 """The outbox: every e-mail and text message is a record first, so that
-nothing is lost when a channel is down"""
+nothing is lost when a channel is down, and none leaves twice"""
+import datetime as dt
 import json
 import logging
 import urllib.error
@@ -13,7 +14,7 @@ from property_register.common import NoDeleteMixin
 from sql import Literal
 from sql.conditionals import Coalesce
 
-from trytond import config
+from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -25,6 +26,13 @@ from trytond.transaction import Transaction
 logger = logging.getLogger(__name__)
 # A message is retried this many times before it stays failed
 MAX_ATTEMPTS = 5
+# Messages claimed in one committed transaction: if the process dies, at
+# most these are left sending
+CLAIM_SIZE = 10
+# Seconds after which a message still sending is taken for left by a run
+# that died ([service_outbox] sending_timeout): far longer than a claim
+# lasts, even when each of its messages waits for the gateway's timeout
+SENDING_TIMEOUT = 600
 SECTION = 'service_outbox'
 
 
@@ -85,9 +93,14 @@ class Notification(ReadRulesMixin, NoDeleteMixin, ModelSQL, ModelView):
         "Origin", selection='get_origins', readonly=True)
     state = fields.Selection([
             ('queued', "Queued"),
+            ('sending', "Sending"),
             ('sent', "Sent"),
             ('failed', "Failed"),
-            ], "State", required=True, readonly=True, sort=False)
+            ('unknown', "Unknown"),
+            ], "State", required=True, readonly=True, sort=False,
+        help="Sending: handed over to the gateway or the mail server now.\n"
+        "Unknown: the sending was interrupted, the message may have "
+        "arrived; check with the recipient before you retry it.")
     attempts = fields.Integer("Attempts", readonly=True)
     error = fields.Text(
         "Error", readonly=True,
@@ -95,6 +108,9 @@ class Notification(ReadRulesMixin, NoDeleteMixin, ModelSQL, ModelView):
             'invisible': ~Eval('error'),
             })
     sent_at = fields.Timestamp("Sent at", readonly=True)
+    claimed_at = fields.DateTime(
+        "Claimed at", readonly=True,
+        help="When the message was last marked as being sent.")
 
     @classmethod
     def __setup__(cls):
@@ -105,7 +121,7 @@ class Notification(ReadRulesMixin, NoDeleteMixin, ModelSQL, ModelView):
         cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
         cls._buttons.update({
                 'retry': {
-                    'invisible': Eval('state') != 'failed',
+                    'invisible': ~Eval('state').in_(['failed', 'unknown']),
                     'depends': ['state'],
                     },
                 })
@@ -196,47 +212,128 @@ class Notification(ReadRulesMixin, NoDeleteMixin, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def retry(cls, notifications):
-        cls.write(notifications, {'attempts': 0})
+        """Send again, once, what failed or what a person checked had not
+        arrived"""
+        notifications = [
+            n for n in notifications if n.state in {'failed', 'unknown'}]
+        cls.write(notifications, {'state': 'queued', 'attempts': 0})
         cls.send(notifications)
 
     @classmethod
     def send(cls, notifications):
+        """Send the notifications that wait, each at most once.
+
+        The transaction is committed after each claim and each message."""
+        for sub_ids in grouped_slice([n.id for n in notifications],
+                CLAIM_SIZE):
+            cls._deliver(cls._claim([('id', 'in', list(sub_ids))]))
+
+    @classmethod
+    def send_queued(cls):
+        """Send what is waiting, and retry what failed (scheduled action).
+
+        The transaction is committed after each claim and each message."""
+        cls._mark_unknown()
+        last_id = 0
+        # Each message once per run, even when it fails again
+        while claimed := cls._claim([('id', '>', last_id)]):
+            cls._deliver(claimed)
+            last_id = claimed[-1].id
+
+    @classmethod
+    def _claim(cls, domain):
+        """Mark as sending up to CLAIM_SIZE messages that wait, commit and
+        return them: no other run claims them, and if the process dies
+        they stay sending instead of going out again"""
+        transaction = Transaction()
+        ids = cls._lock_ids([
+                ('state', 'in', ['queued', 'failed']),
+                ('attempts', '<', MAX_ATTEMPTS),
+                domain,
+                ], limit=CLAIM_SIZE)
+        if ids:
+            cls.write(cls.browse(ids), {
+                    'state': 'sending',
+                    'claimed_at': clock.now(),
+                    })
+        transaction.commit()
+        # New instances: the cache was cleared by the commit
+        return cls.browse(ids)
+
+    @classmethod
+    def _mark_unknown(cls):
+        """Mark as unknown the messages left sending by a run that died:
+        they may have arrived, so only a person sends them again"""
+        transaction = Transaction()
+        timeout = config.getfloat(
+            SECTION, 'sending_timeout', default=SENDING_TIMEOUT)
+        ids = cls._lock_ids([
+                ('state', '=', 'sending'),
+                ('claimed_at', '<=', clock.now() - dt.timedelta(
+                        seconds=timeout)),
+                ])
+        if ids:
+            logger.warning(
+                "notifications %s were left sending, now unknown", ids)
+            cls.write(cls.browse(ids), {'state': 'unknown'})
+        transaction.commit()
+
+    @classmethod
+    def _lock_ids(cls, domain, limit=None):
+        """Return the ids of the notifications of the domain, in order,
+        locked until the transaction ends; those another transaction
+        locked are skipped"""
+        transaction = Transaction()
+        database = transaction.database
+        connection = transaction.connection
+        cursor = connection.cursor()
+        query = cls.search(
+            domain, order=[('id', 'ASC')], limit=limit, query=True)
+        if database.has_select_for():
+            query.for_ = database.get_select_for_skip_locked()('UPDATE')
+        elif backend.name == 'sqlite' and not connection.in_transaction:
+            # SQLite locks no row, only the whole database for writing:
+            # take that lock before reading what to mark
+            cursor.execute('BEGIN IMMEDIATE')
+        cursor.execute(*query)
+        return [i for i, in cursor]
+
+    @classmethod
+    def _deliver(cls, notifications):
+        "Hand each claimed message over and commit its result at once"
+        transaction = Transaction()
         sender = None
-        from_ = config.get('email', 'from')
         for notification in notifications:
-            if notification.state == 'sent':
-                continue
             try:
                 if notification.channel == 'sms':
                     if sender is None:
                         sender = sms_sender()
                     sender.send(notification.address, notification.body)
                 else:
-                    msg = EmailMessage()
-                    msg['From'] = from_
-                    msg['To'] = notification.address
-                    msg['Subject'] = notification.subject or ''
-                    msg.set_content(notification.body)
-                    send_message(msg, strict=True)
+                    send_message(notification._email(), strict=True)
             except Exception as exception:
                 logger.warning(
                     "notification %s failed", notification.id,
                     exc_info=True)
-                notification.state = 'failed'
-                notification.error = str(exception) or repr(exception)
+                values = {
+                    'state': 'failed',
+                    'error': str(exception) or repr(exception),
+                    }
             else:
-                notification.state = 'sent'
-                notification.sent_at = clock.now()
-                notification.error = None
-            notification.attempts = (notification.attempts or 0) + 1
-        cls.save(notifications)
+                values = {
+                    'state': 'sent',
+                    'sent_at': clock.now(),
+                    'error': None,
+                    }
+            values['attempts'] = (notification.attempts or 0) + 1
+            cls.write([notification], values)
+            transaction.commit()
 
-    @classmethod
-    def send_queued(cls):
-        "Send what is waiting, and retry what failed (scheduled action)"
-        notifications = cls.search([
-                ('state', 'in', ['queued', 'failed']),
-                ('attempts', '<', MAX_ATTEMPTS),
-                ], order=[('id', 'ASC')])
-        for sub in grouped_slice(notifications, 100):
-            cls.send(list(sub))
+    def _email(self):
+        "Return the e-mail of the notification"
+        msg = EmailMessage()
+        msg['From'] = config.get('email', 'from')
+        msg['To'] = self.address
+        msg['Subject'] = self.subject or ''
+        msg.set_content(self.body)
+        return msg

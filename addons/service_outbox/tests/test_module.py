@@ -1,8 +1,11 @@
 # This file is part of the coastal customer service project.
+import datetime as dt
 import http.server
 import json
 import socket
 import threading
+
+from property_register.tests.tools import clock_at
 
 from trytond import config
 from trytond.pool import Pool
@@ -128,3 +131,86 @@ class OutboxTestCase(test_tryton._DBTestCase):
         self.assertEqual(Notification(sms.id).state, 'sent')
         self.assertEqual(Notification(sms.id).attempts, 2)
         self.assertEqual(len(self.sms), 2)
+
+    @with_transaction()
+    def test_left_sending_is_unknown_until_retried(self):
+        """A message a dead run left sending is not sent again by the
+        scheduled action: it becomes unknown, and Retry sends it once"""
+        pool = Pool()
+        Notification = pool.get('service_center.notification')
+        claimed_at = dt.datetime(2026, 3, 2, 8, 0)
+        left, waiting = Notification.create([{
+                    'channel': 'sms', 'address': '+8613800000001',
+                    'body': "left sending",
+                    }, {
+                    'channel': 'sms', 'address': '+8613800000002',
+                    'body': "waiting",
+                    }])
+        # A run claims the first message and dies before handing it over
+        with clock_at(claimed_at):
+            claimed = Notification._claim([('id', '=', left.id)])
+        self.assertEqual(claimed, [left])
+        left = Notification(left.id)
+        self.assertEqual(
+            (left.state, left.claimed_at, left.attempts),
+            ('sending', claimed_at, 0))
+
+        # A run a minute later leaves the claim of a live run alone
+        with clock_at(claimed_at + dt.timedelta(minutes=1)):
+            Notification.send_queued()
+        self.assertEqual(Notification(left.id).state, 'sending')
+        self.assertEqual(Notification(waiting.id).state, 'sent')
+        self.assertEqual(self.sms, [
+                {'to': '+8613800000002', 'text': "waiting"}])
+
+        # Ten minutes on, its run is taken for dead: unknown, not sent
+        with clock_at(claimed_at + dt.timedelta(minutes=10)):
+            Notification.send_queued()
+        left = Notification(left.id)
+        self.assertEqual((left.state, left.attempts), ('unknown', 0))
+        self.assertEqual(len(self.sms), 1)
+        with clock_at(claimed_at + dt.timedelta(minutes=11)):
+            Notification.send_queued()
+        self.assertEqual(Notification(left.id).state, 'unknown')
+        self.assertEqual(len(self.sms), 1)
+
+        # A person checked it did not arrive and retries it: sent once
+        Notification.retry([Notification(left.id)])
+        left = Notification(left.id)
+        self.assertEqual(
+            (left.state, left.attempts, left.error), ('sent', 1, None))
+        self.assertEqual(self.sms[1:], [
+                {'to': '+8613800000001', 'text': "left sending"}])
+        # Retry does nothing to a sent message, nor does the next run
+        Notification.retry([left, Notification(waiting.id)])
+        Notification.send_queued()
+        self.assertEqual(len(self.sms), 2)
+        self.assertEqual(Notification(left.id).attempts, 1)
+
+    @with_transaction()
+    def test_retry_failed_after_max_attempts(self):
+        "A message that failed every attempt waits for Retry, sent once"
+        pool = Pool()
+        Notification = pool.get('service_center.notification')
+        config.set('service_outbox', 'sms_url', 'http://127.0.0.1:9/sms')
+        failed, = Notification.create([{
+                    'channel': 'sms', 'address': '+8613800000003',
+                    'body': "gateway down",
+                    }])
+        for _ in range(6):
+            Notification.send_queued()
+        failed = Notification(failed.id)
+        self.assertEqual((failed.state, failed.attempts), ('failed', 5))
+        self.assertTrue(failed.error)
+
+        config.set(
+            'service_outbox', 'sms_url',
+            'http://127.0.0.1:%s/sms' % self.http.server_address[1])
+        Notification.send_queued()
+        self.assertEqual(self.sms, [])
+        Notification.retry([failed])
+        failed = Notification(failed.id)
+        self.assertEqual(
+            (failed.state, failed.attempts, failed.error), ('sent', 1, None))
+        self.assertEqual(self.sms, [
+                {'to': '+8613800000003', 'text': "gateway down"}])
