@@ -14,7 +14,13 @@ import re
 from hashlib import sha256
 
 from property_register.phone import format_phone
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from property_register.text import clean
+from werkzeug.exceptions import (
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
 
@@ -66,8 +72,9 @@ def field_label(name, module='owner_portal'):
 
 
 def text(data, name, required=True, length=MAX_TEXT, module='owner_portal'):
-    """The stripped text of data[name]; refuse what is not one, naming the
-    field by the message msg_field_<name> of the module"""
+    """The stripped text of data[name], cleaned of the characters that hide
+    or disguise text (property_register.text.clean); refuse what is not
+    one, naming the field by the message msg_field_<name> of the module"""
     value = data.get(name)
     if value is None or value == '':
         if required:
@@ -79,7 +86,7 @@ def text(data, name, required=True, length=MAX_TEXT, module='owner_portal'):
         raise PortalError(gettext(
                 'owner_portal.msg_field_invalid',
                 field=field_label(name, module)))
-    value = value.strip()
+    value = clean(value).strip()
     if MARKUP.search(value):
         raise PortalError(gettext(
                 'owner_portal.msg_field_markup',
@@ -106,6 +113,11 @@ def choice(data, name, values, required=True, module='owner_portal'):
                 'owner_portal.msg_field_invalid',
                 field=field_label(name, module)))
     return value
+
+
+def ascii_only(value):
+    "value when it is a string of ASCII characters (a token), else None"
+    return value if isinstance(value, str) and value.isascii() else None
 
 
 def identifier(value):
@@ -181,9 +193,11 @@ class PortalAPI(Model):
                         401, gettext('owner_portal.msg_login_required'))
                 if request.method not in {'GET', 'HEAD'}:
                     session.data = cls._json(request)
+                    # As bytes: strings with other than ASCII cannot be
+                    # compared
                     if login and not hmac.compare_digest(
-                            request.headers.get(CSRF_HEADER, ''),
-                            session.csrf_token):
+                            request.headers.get(CSRF_HEADER, '').encode(),
+                            session.csrf_token.encode()):
                         return cls.error(
                             403, gettext('owner_portal.msg_csrf'))
             with transaction.set_context(language=cls._language(
@@ -192,16 +206,37 @@ class PortalAPI(Model):
         except PortalNotFound as exception:
             transaction.rollback()
             return cls.error(404, exception.message)
-        except RateLimitException:
+        except RateLimitException as exception:
             transaction.rollback()
-            return cls.error(429, gettext('owner_portal.msg_rate_limit'))
+            # The wait is told when known (owner_portal.user.LoginBlocked)
+            wait = getattr(exception, 'retry_after', None)
+            response = cls.json({
+                    'error': getattr(exception, 'message', None)
+                    or gettext('owner_portal.msg_rate_limit'),
+                    'retry_after': wait,
+                    }, status=429)
+            if wait:
+                response.headers['Retry-After'] = str(wait)
+            return response
         except (UserError, UserWarning) as exception:
             transaction.rollback()
-            return cls.error(400, exception.message)
+            # An error may tell its own status (413 for a photo too large)
+            return cls.error(
+                getattr(exception, 'http_status', 400), exception.message)
+        except RequestEntityTooLarge:
+            # More than the route's limit (routes.MAX_REQUEST_SIZE)
+            transaction.rollback()
+            with transaction.set_context(
+                    language=cls._language(request, language)):
+                return cls.error(413, gettext(
+                        'owner_portal.msg_request_too_large',
+                        size=(request.max_content_length or 0) // 2 ** 20))
         except HTTPException as exception:
             transaction.rollback()
-            return cls.error(exception.code or 400,
-                gettext('owner_portal.msg_bad_request'))
+            with transaction.set_context(
+                    language=cls._language(request, language)):
+                return cls.error(exception.code or 400,
+                    gettext('owner_portal.msg_bad_request'))
         if isinstance(result, Response):
             return result
         return cls.json(result)
@@ -224,7 +259,11 @@ class PortalAPI(Model):
             raise PortalError(gettext('owner_portal.msg_bad_request'))
         try:
             data = json.loads(body)
-        except ValueError:
+            # A lone surrogate ("\ud800") is no text: it can be neither
+            # stored nor sent back
+            json.dumps(data, ensure_ascii=False).encode('utf-8')
+        except (ValueError, RecursionError):
+            # Not JSON, too deeply nested, or not text
             raise PortalError(gettext('owner_portal.msg_bad_request'))
         if not isinstance(data, dict):
             raise PortalError(gettext('owner_portal.msg_bad_request'))
@@ -311,7 +350,7 @@ class PortalAPI(Model):
         WebUser = pool.get('web.user')
         data = session.data
         user = WebUser.portal_authenticate(
-            data.get('login'), data.get('password'))
+            clean(data.get('login')), data.get('password'))
         if not user or not user.party:
             return cls.error(401, gettext('owner_portal.msg_login_failed'))
         key = user.new_session()
@@ -337,7 +376,8 @@ class PortalAPI(Model):
         data = session.data
         WebUser.check_portal_password(data.get('password'))
         user = WebUser.portal_set_password(
-            data.get('login'), data.get('token'), data.get('password'))
+            clean(data.get('login')), ascii_only(data.get('token')),
+            data.get('password'))
         if not user:
             return cls.error(400, gettext('owner_portal.msg_link_invalid'))
         return {'login': user.portal_login}
@@ -348,7 +388,7 @@ class PortalAPI(Model):
         """Send a link to choose a new password; the answer is the same
         whether the login exists or not"""
         WebUser = Pool().get('web.user')
-        WebUser.send_reset(session.data.get('login'))
+        WebUser.send_reset(clean(session.data.get('login')))
         return {'message': gettext('owner_portal.msg_reset_sent')}
 
     @classmethod

@@ -3,18 +3,20 @@
 number, invited by the customer centre through the outbox"""
 import datetime as dt
 import hmac
-import time
+import math
 import urllib.parse
 
 from property_register import clock
 from property_register.phone import format_phone
+from sql import Null
 
-from trytond import config
+from trytond import backend, config
 from trytond.exceptions import RateLimitException
 from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools import sqlite_apply_types
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import InvitationError, WebUserError
@@ -40,9 +42,51 @@ def portal_url(database=None):
         base.rstrip('/'), urllib.parse.quote(database))
 
 
-def login_delay(count):
-    "Seconds to wait before answering a login after count failures"
-    return 2 ** count - 1
+def account_wait(failures, now):
+    """Seconds an account must wait before its next attempt, from the
+    times of its failures in the window, oldest first: login_attempts are
+    free, then each failure doubles the wait after it, from login_wait up
+    to login_wait_max"""
+    free = config.getint(SECTION, 'login_attempts', default=5)
+    if not failures or len(failures) < free:
+        return 0
+    wait = min(
+        config.getint(SECTION, 'login_wait', default=60)
+        * 2 ** min(len(failures) - free, 32),
+        config.getint(SECTION, 'login_wait_max', default=15 * 60))
+    return (failures[-1] + dt.timedelta(seconds=wait) - now).total_seconds()
+
+
+def network_wait(failures, now):
+    """Seconds a network must wait before its next attempt, from the times
+    of its failures in the last [session] timeout, oldest first: it may
+    fail [session] max_attempt_ip_network times in that window"""
+    limit = config.getint('session', 'max_attempt_ip_network', default=300)
+    if len(failures) < limit:
+        return 0
+    # The next attempt is allowed once the oldest surplus failure is out
+    oldest = failures[len(failures) - limit]
+    return (oldest + network_window() - now).total_seconds()
+
+
+def network_window():
+    return dt.timedelta(seconds=config.getint('session', 'timeout'))
+
+
+def account_window():
+    return dt.timedelta(
+        seconds=config.getint(SECTION, 'login_window', default=24 * 60 * 60))
+
+
+class LoginBlocked(RateLimitException):
+    "The account or the network must wait retry_after seconds"
+
+    def __init__(self, wait):
+        self.retry_after = max(1, math.ceil(wait))
+        self.message = gettext(
+            'owner_portal.msg_login_blocked',
+            minutes=math.ceil(self.retry_after / 60))
+        super().__init__(self.message)
 
 
 class WebUser(metaclass=PoolMeta):
@@ -122,22 +166,37 @@ class WebUser(metaclass=PoolMeta):
         return users[0] if users else None
 
     @classmethod
+    def portal_account(cls, login):
+        """The active web user of the typed login, or None, and the key its
+        failures are counted by: the web user's, whether the owner typed the
+        e-mail or the mobile, or else the normalised login"""
+        key = cls.login_key(login)
+        user = cls.find_login(key)
+        return user, str(user) if user else key
+
+    @classmethod
+    def check_portal_budget(cls, key):
+        """Refuse at once (LoginBlocked) while the account of key or the
+        network of the request must wait; never sleep in the request"""
+        Attempt = Pool().get('web.user.authenticate.attempt')
+        now = clock.now()
+        wait = account_wait(
+            Attempt.failures(now - account_window(), login=key), now)
+        network = Attempt.network()
+        if network:
+            wait = max(wait, network_wait(Attempt.failures(
+                        now - network_window(), ip_network=network), now))
+        if wait > 0:
+            raise LoginBlocked(wait)
+
+    @classmethod
     def portal_authenticate(cls, login, password):
         """Return the web user of login and password, or None.
-        Failures slow the next attempts down, then block the login and the
-        address for a while (RateLimitException)."""
-        pool = Pool()
-        Attempt = pool.get('web.user.authenticate.attempt')
-        key = cls.login_key(login)
-        if Attempt.count_ip() > config.getint(
-                'session', 'max_attempt_ip_network', default=300):
-            raise RateLimitException()
-        count = Attempt.count(key)
-        if count > config.getint('session', 'max_attempt', default=5):
-            Attempt.add(key)
-            raise RateLimitException()
-        Transaction().atexit(time.sleep, login_delay(count))
-        user = cls.find_login(key)
+        Too many failures of the account or of the network are refused at
+        once (LoginBlocked) until their wait has passed."""
+        Attempt = Pool().get('web.user.authenticate.attempt')
+        user, key = cls.portal_account(login)
+        cls.check_portal_budget(key)
         if user and isinstance(password, str) and user.password_hash:
             valid, new_hash = cls.check_password(password, user.password_hash)
             if valid:
@@ -153,15 +212,9 @@ class WebUser(metaclass=PoolMeta):
     def portal_set_password(cls, login, token, password):
         """Set the password of the invited or forgetful owner whose token
         this is; return the web user or None"""
-        pool = Pool()
-        Attempt = pool.get('web.user.authenticate.attempt')
-        key = cls.login_key(login)
-        count = Attempt.count(key)
-        if count > config.getint('session', 'max_attempt', default=5):
-            Attempt.add(key)
-            raise RateLimitException()
-        Transaction().atexit(time.sleep, login_delay(count))
-        user = cls.find_login(key)
+        Attempt = Pool().get('web.user.authenticate.attempt')
+        user, key = cls.portal_account(login)
+        cls.check_portal_budget(key)
         if (user and user.reset_password_token
                 and isinstance(token, str)
                 and hmac.compare_digest(token, user.reset_password_token)):
@@ -211,15 +264,11 @@ class WebUser(metaclass=PoolMeta):
         """Send the owner of login a link to choose a new password; asking
         too often is refused like failed logins, and a link is sent at most
         every RESET_INTERVAL"""
-        pool = Pool()
-        Attempt = pool.get('web.user.authenticate.attempt')
-        key = cls.login_key(login)
-        if Attempt.count(key) > config.getint(
-                'session', 'max_attempt', default=5):
-            raise RateLimitException()
-        # Counted as an attempt: the owner proves nothing by asking
+        Attempt = Pool().get('web.user.authenticate.attempt')
+        user, key = cls.portal_account(login)
+        cls.check_portal_budget(key)
+        # Counted as a failure: the owner proves nothing by asking
         Attempt.add(key)
-        user = cls.find_login(key)
         if not user or not user.party:
             return
         expire = user.reset_password_token_expire
@@ -257,6 +306,70 @@ class WebUser(metaclass=PoolMeta):
                     subject=subject, body=body, origin=user))
         Notification.save(notifications)
         Notification.send_soon(notifications)
+
+
+class AuthenticateAttempt(metaclass=PoolMeta):
+    __name__ = 'web.user.authenticate.attempt'
+    # By the one clock: the budgets of the portal are reckoned from it
+    attempted_at = fields.Timestamp("Attempted at", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        table = cls.__table__()
+        cls._sql_indexes.update({
+                Index(table,
+                    (table.login, Index.Equality(cardinality='high')),
+                    (table.attempted_at, Index.Range())),
+                Index(table,
+                    (table.ip_network, Index.Equality()),
+                    (table.attempted_at, Index.Range())),
+                })
+
+    @classmethod
+    def add(cls, login, device_cookie=None):
+        """Record a failure of login from the request's network; forget the
+        failures no budget counts any more (the account's window is longer
+        than the [session] timeout after which trytond forgets them)"""
+        now = clock.now()
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        cursor.execute(*table.delete(
+                where=(table.attempted_at == Null)
+                | (table.attempted_at
+                    < now - max(account_window(), network_window()))))
+        ip_address, ip_network = Transaction().remote_address()
+        cls.create([{
+                    'login': login[:cls.login.size],
+                    'device_cookie': device_cookie,
+                    'ip_address': str(ip_address) if ip_address else None,
+                    'ip_network': str(ip_network) if ip_network else None,
+                    'attempted_at': now,
+                    }])
+
+    @classmethod
+    def network(cls):
+        "The network of the request, as its failures are recorded, or None"
+        _, ip_network = Transaction().remote_address()
+        return str(ip_network) if ip_network else None
+
+    @classmethod
+    def failures(cls, since, login=None, ip_network=None):
+        "The times of the failures of login or of ip_network since, in order"
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        where = table.attempted_at >= since
+        if login is not None:
+            where &= table.login == login[:cls.login.size]
+        if ip_network is not None:
+            where &= table.ip_network == ip_network
+        query = table.select(
+            table.attempted_at.as_('attempted_at'), where=where,
+            order_by=table.attempted_at.asc)
+        if backend.name == 'sqlite':
+            sqlite_apply_types(query, ['TIMESTAMP'])
+        cursor.execute(*query)
+        return [attempted_at for attempted_at, in cursor]
 
 
 class Party(metaclass=PoolMeta):

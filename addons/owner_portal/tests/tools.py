@@ -3,14 +3,12 @@
 pages to it: two owners with their web users, and the calls of a phone"""
 import datetime as dt
 import json
-from unittest import mock
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 
-from .. import user as user_module
 from ..api import CSRF_HEADER
 
 PASSWORD = 'harbour-view-7'
@@ -68,10 +66,6 @@ class PortalFixtures:
 
     def setUp(self):
         super().setUp()
-        # Failed logins are slowed down by sleeping: not in the tests
-        patcher = mock.patch.object(user_module, 'login_delay', lambda c: 0)
-        patcher.start()
-        self.addCleanup(patcher.stop)
         # Each test starts with no failed login on record
         with Transaction().start(DB_NAME, 0):
             Attempt = Pool().get('web.user.authenticate.attempt')
