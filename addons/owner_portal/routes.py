@@ -3,10 +3,12 @@
 and its JSON endpoints, for every database where the module is activated"""
 import mimetypes
 import os
+from functools import wraps
 
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.utils import safe_join
 from werkzeug.wrappers import Response
+from werkzeug.wsgi import LimitedStream
 
 from trytond.protocols.wrappers import (
     set_max_request_size,
@@ -18,6 +20,11 @@ from trytond.wsgi import app
 
 # Six photos from a phone, with room to spare
 MAX_REQUEST_SIZE = 80 * 1024 * 1024
+# A body refused unread (too large, no session...) is read to its end and
+# thrown away up to this size, so that the phone gets the answer; a larger
+# one is left unread and its connection drops
+MAX_DRAINED = 2 * MAX_REQUEST_SIZE
+DRAIN_CHUNK = 64 * 1024
 # The page may only run what our server sends, and show the owners' photos
 SECURITY_HEADERS = {
     'Content-Security-Policy': (
@@ -27,6 +34,41 @@ SECURITY_HEADERS = {
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     }
+
+
+def drained(func):
+    """Read what is left of the request's body after func answers, and throw
+    it away: a server that closes the connection with unread data makes the
+    system reset it, and the client, still sending, never reads the answer.
+    werkzeug refuses a body over the limit from its Content-Length before
+    reading a byte; its development server then reads the rest, but
+    gunicorn's workers close the connection at once."""
+    @wraps(func)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return func(request, *args, **kwargs)
+        finally:
+            _drain(request)
+    return wrapper
+
+
+def _drain(request):
+    length = request.content_length
+    if not length or length > MAX_DRAINED:
+        return
+    # The stream werkzeug reads from, cached on the request once made
+    stream = request.__dict__.get('stream')
+    if stream is None:
+        stream = LimitedStream(request.environ['wsgi.input'], length)
+    elif not isinstance(stream, LimitedStream):
+        # The body was read whole (the copy werkzeug keeps)
+        return
+    try:
+        while stream.read(DRAIN_CHUNK):
+            pass
+    except (OSError, HTTPException):
+        # The client went away
+        pass
 
 
 def _api(pool):
@@ -74,6 +116,7 @@ def portal_static(request, pool, module, path):
 @app.route('/<database_name>/portal/api/<path:path>',
     methods=['GET', 'POST', 'PUT', 'DELETE'])
 @set_max_request_size(MAX_REQUEST_SIZE)
+@drained
 @with_pool
 @with_transaction()
 def portal_api(request, pool, path):

@@ -13,11 +13,12 @@ from .access import ReadRulesMixin
 from .common import MAX_IDS
 from .exceptions import InvalidPhoneNumber
 from .phone import default_region, format_phone, parse_phone
+from .text import CleanTextMixin
 
 PHONE_TYPES = ['phone', 'mobile']
 
 
-class Party(ReadRulesMixin, metaclass=PoolMeta):
+class Party(ReadRulesMixin, CleanTextMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
     _phone_query = None
     ownerships = fields.One2Many(
@@ -121,7 +122,11 @@ class Party(ReadRulesMixin, metaclass=PoolMeta):
         return parties
 
 
-class ContactMechanism(ReadRulesMixin, metaclass=PoolMeta):
+class Address(ReadRulesMixin, CleanTextMixin, metaclass=PoolMeta):
+    __name__ = 'party.address'
+
+
+class ContactMechanism(ReadRulesMixin, CleanTextMixin, metaclass=PoolMeta):
     __name__ = 'party.contact_mechanism'
 
     @classmethod

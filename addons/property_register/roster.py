@@ -29,6 +29,7 @@ from .common import MAX_IDS
 from .exceptions import RosterError
 from .party import PHONE_TYPES
 from .phone import parse_phone
+from .text import clean
 
 logger = logging.getLogger(__name__)
 
@@ -219,9 +220,10 @@ def _parse_int(value, column):
 
 
 def _text(value):
+    "The text of a cell, without invisible characters (text.clean)"
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value or '').strip()
+    return clean(str(value or '')).strip()
 
 
 def _phone_values(value):

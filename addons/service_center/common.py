@@ -1,6 +1,7 @@
 # This file is part of the coastal customer service project.
 "Vocabulary shared by the customer centre's models"
 from property_register.common import NoDeleteMixin
+from property_register.text import CleanTextMixin
 
 from trytond.model import fields
 from trytond.pyson import Eval
@@ -29,7 +30,7 @@ ESCALATION_LEVELS = [
 TOP_LEVEL = 4
 
 
-class CallMixin(NoDeleteMixin):
+class CallMixin(CleanTextMixin, NoDeleteMixin):
     """A call to an owner, planned, then recorded as done by whoever made
     it; kept for the evaluation"""
     __slots__ = ()

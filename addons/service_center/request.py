@@ -11,6 +11,7 @@ from property_register.common import (
     local_date,
     rec_name_bool_op,
 )
+from property_register.text import CleanTextMixin
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -52,7 +53,9 @@ WARRANTY_BEARER = {
     }
 
 
-class Request(ReadRulesMixin, NoDeleteMixin, Workflow, ModelSQL, ModelView):
+class Request(
+        CleanTextMixin, ReadRulesMixin, NoDeleteMixin, Workflow, ModelSQL,
+        ModelView):
     __string__ = "Owner Request"
     __name__ = 'service_center.request'
     _final_states = frozenset({'closed', 'cancelled'})

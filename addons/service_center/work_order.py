@@ -3,6 +3,7 @@
 from property_register import clock
 from property_register.access import ReadRulesMixin
 from property_register.common import NoDeleteMixin, rec_name_bool_op
+from property_register.text import CleanTextMixin
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
@@ -19,7 +20,8 @@ _decided = (Eval('state') != 'disputed') | Bool(Eval('decided_at'))
 
 
 class WorkOrder(
-        ReadRulesMixin, NoDeleteMixin, Workflow, ModelSQL, ModelView):
+        CleanTextMixin, ReadRulesMixin, NoDeleteMixin, Workflow, ModelSQL,
+        ModelView):
     __string__ = "Work Order"
     __name__ = 'service_center.work_order'
     _final_states = frozenset({'done', 'cancelled'})

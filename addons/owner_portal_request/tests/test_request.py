@@ -5,10 +5,13 @@ import base64
 import datetime as dt
 import io
 import json
+import struct
+import zlib
+from unittest import mock
 
 from owner_portal.api import CSRF_HEADER
 from owner_portal.tests.tools import MOBILE_A, MOBILE_B
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFile
 
 from trytond.pool import Pool
 from trytond.tests import test_tryton
@@ -222,6 +225,28 @@ def image(format_, size=(64, 48), mode='RGB', draw=True):
     return output.getvalue()
 
 
+def big_png(width, height):
+    """A black RGB PNG of the size, made row by row without holding its
+    pixels: a small file that decodes to width x height x 3 bytes"""
+    def chunk(kind, data):
+        return (struct.pack('>I', len(data)) + kind + data
+            + struct.pack('>I', zlib.crc32(kind + data)))
+    compressor = zlib.compressobj(9)
+    row = b'\0' * (1 + 3 * width)
+    data = b''.join(compressor.compress(row) for _ in range(height))
+    return (b'\x89PNG\r\n\x1a\n'
+        + chunk(b'IHDR', struct.pack(
+                '>IIBBBBB', width, height, 8, 2, 0, 0, 0))
+        + chunk(b'IDAT', data + compressor.flush())
+        + chunk(b'IEND', b''))
+
+
+def stored_image(data):
+    "The size, format and EXIF tags of a stored image"
+    picture = Image.open(io.BytesIO(data))
+    return picture.size, picture.format, dict(picture.getexif())
+
+
 class PortalFlowTestCase(tools.RequestFixtures, test_tryton.RouteTestCase):
     "Photos, sign-off and rating on the portal"
 
@@ -267,15 +292,117 @@ class PortalFlowTestCase(tools.RequestFixtures, test_tryton.RouteTestCase):
             self.assertEqual(answer.headers['Content-Type'], 'image/jpeg')
             picture = Image.open(io.BytesIO(answer.data))
             self.assertEqual(picture.format, 'JPEG')
-            sizes.append(max(picture.size))
-        # Scaled down to fit 2560 pixels
-        self.assertEqual(sizes, [64, 64, 2560])
+            sizes.append(picture.size)
+        # Scaled down to fit 2048 pixels
+        self.assertEqual(sizes, [(64, 48), (64, 48), (2048, 1536)])
 
         other = self.client()
         self.login(other, MOBILE_B)
         for photo in detail['photos']:
             self.assertEqual(
                 other.get(self.url('photos/%s' % photo)).status_code, 404)
+
+    def _photos_of(self, request_id):
+        "The stored photos of the request"
+        with Transaction().start(DB_NAME, 0):
+            Attachment = Pool().get('ir.attachment')
+            return [a.data for a in Attachment.search([
+                        ('resource', '=',
+                            'service_center.request,%s' % request_id),
+                        ], order=[('id', 'ASC')])]
+
+    def test_photo_too_many_pixels(self):
+        """Six 7000 x 7000 PNGs (small files) are refused from their
+        headers, none decoded, and nothing is registered"""
+        client = self.client()
+        _, headers = self.login(client)
+        before = client.get(self.url('requests')).json
+        png = big_png(7000, 7000)
+        self.assertLess(len(png), 1024 * 1024)
+        self.assertEqual(Image.open(io.BytesIO(png)).size, (7000, 7000))
+        load = ImageFile.ImageFile.load
+        with mock.patch.object(ImageFile.ImageFile, 'load',
+                autospec=True, side_effect=load) as loaded:
+            response = self.submit(client, headers,
+                [('p%d.png' % i, png) for i in range(6)])
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(response.headers['Content-Type'],
+            'application/json; charset=utf-8')
+        self.assertEqual(response.json, {'error': (
+                    "A photo has more than 25 megapixels. Take it at a "
+                    "lower resolution, or send a screenshot of it.")})
+        self.assertEqual(loaded.call_count, 0)
+        self.assertEqual(client.get(self.url('requests')).json, before)
+
+    def test_photos_stored_upright_and_smaller(self):
+        """A phone's 4000 x 3000 JPEG is stored at 2048 x 1536, turned as
+        its EXIF orientation says and without its metadata; a 48-megapixel
+        JPEG is decoded at half its size and stored as large"""
+        client = self.client()
+        _, headers = self.login(client)
+        exif = Image.Exif()
+        exif[0x0112] = 6  # the phone was held upright: turn 90 degrees
+        exif[0x010f] = "Phone Maker"
+        rotated = io.BytesIO()
+        Image.new('RGB', (4000, 3000), 'white').save(
+            rotated, 'JPEG', exif=exif)
+        large = io.BytesIO()
+        Image.new('L', (8000, 6000), 128).save(large, 'JPEG')
+        load = ImageFile.ImageFile.load
+        decoded = []
+
+        def load_and_note(image):
+            decoded.append(image.size)
+            return load(image)
+        with mock.patch.object(ImageFile.ImageFile, 'load',
+                autospec=True, side_effect=load_and_note):
+            response = self.submit(client, headers, [
+                    ('plain.jpg', image('JPEG', size=(4000, 3000))),
+                    ('upright.jpg', rotated.getvalue()),
+                    ('large.jpg', large.getvalue()),
+                    ])
+        self.assertEqual(response.status_code, 200, response.json)
+        self.assertIn((4000, 3000), decoded)
+        self.assertNotIn((8000, 6000), decoded)
+        self.assertEqual(
+            [stored_image(p) for p in self._photos_of(response.json['id'])],
+            [((2048, 1536), 'JPEG', {}), ((1536, 2048), 'JPEG', {}),
+                ((2048, 1536), 'JPEG', {})])
+
+    def test_typed_text_cleaned(self):
+        """What the owner types in a request and in a sign-off is stored
+        without right-to-left overrides, zero-width or control characters;
+        the signature is kept at most 1024 pixels wide"""
+        client = self.client()
+        _, headers = self.login(client)
+        response = self.send(client, 'POST', 'requests', {
+                'unit': None, 'project': self._project_id(),
+                'kind': 'repair', 'category': 'common_upkeep',
+                'location': '\u202eLift\u200b hall\u0000',
+                'description': 'Door\u2067 stuck\ufeff\r\nsince Monday',
+                }, headers)
+        self.assertEqual(response.status_code, 200, response.json)
+        with Transaction().start(DB_NAME, 0):
+            Request = Pool().get('service_center.request')
+            request = Request(response.json['id'])
+            self.assertEqual(
+                (request.location, request.description),
+                ("Lift hall", "Door stuck\nsince Monday"))
+
+        request_id, order_id = self._scheduled_order("Tap drips")
+        signature = 'data:image/png;base64,' + base64.b64encode(image(
+                'PNG', size=(2048, 800), mode='RGBA')).decode()
+        response = self.send(client, 'POST',
+            'work_orders/%s/sign' % order_id, {
+                'name': '\u202eOwner\u200b A\u0000',
+                'signature': signature}, headers)
+        self.assertEqual(response.status_code, 200, response.json)
+        with Transaction().start(DB_NAME, 0):
+            WorkOrder = Pool().get('service_center.work_order')
+            order = WorkOrder(order_id)
+            self.assertEqual(order.signed_by, "Owner A")
+            self.assertEqual(stored_image(order.signature),
+                ((1024, 400), 'PNG', {}))
 
     def _scheduled_order(self, description):
         "A request of owner A whose work order waits for the sign-off"

@@ -19,6 +19,7 @@ from trytond.transaction import Transaction
 from ..exceptions import InvalidPhoneNumber, RosterError
 from ..phone import format_phone
 from ..roster import _RosterWriter
+from ..text import clean
 from .tools import SaoListsMixin
 
 DATA = Path(__file__).resolve().parents[3] / 'data'
@@ -54,6 +55,77 @@ class PropertyRegisterTestCase(
         for value in ['12345', '', None, 'abc', '1' * 100, 13800138000]:
             with self.subTest(value=value):
                 self.assertIsNone(format_phone(value))
+
+    def test_clean(self):
+        """Control, format and surrogate characters are removed, line
+        breaks made "\\n", the text NFC-normalised; the rest is kept"""
+        for value, expected in [
+                ('\u202eZhang San', 'Zhang San'),
+                ('Zhang\u200b\u200c\u200d San', 'Zhang San'),
+                ('Zhang\u0000 San\u0007\u001b\u007f\u0085', 'Zhang San'),
+                ('\ufeffLi\u00ad Si\u2060', 'Li Si'),
+                ('\u2066Li\u2069 \u2067Si\u2068\u200e\u200f\u061c',
+                    'Li Si'),
+                ('\u202a\u202b\u202c\u202d\u202eWang', 'Wang'),
+                ('Wang\ud800 Wu\udfff', 'Wang Wu'),
+                ('Jose\u0301', 'Jos\u00e9'),
+                ('a\r\nb\rc\nd\te', 'a\nb\nc\nd\te'),
+                ('海韵花园 1-101 😀', '海韵花园 1-101 😀'),
+                ('Plain text.', 'Plain text.'),
+                ('', ''),
+                (None, None),
+                (42, 42),
+                ]:
+            with self.subTest(value=value):
+                self.assertEqual(clean(value), expected)
+
+    @with_transaction()
+    def test_party_text_cleaned(self):
+        """What the desk types in a party, its addresses and its contact
+        mechanisms is stored without invisible characters"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Address = pool.get('party.address')
+        ContactMechanism = pool.get('party.contact_mechanism')
+        party, = Party.create([{
+                    'name': '\u202eZhang\u200b San\u0000',
+                    'addresses': [('create', [{
+                                    'street': 'Seaside\u200b Road 1\r\n'
+                                    'Building\u202e 2',
+                                    'city': '\u2066Dalian\u2069',
+                                    }])],
+                    'contact_mechanisms': [('create', [{
+                                    'type': 'email',
+                                    'value': 'zhang\u200d@example.com',
+                                    }, {
+                                    'type': 'mobile',
+                                    'value': '139\u200b1234\u202e5670',
+                                    'comment': 'Evenings\u0000 only',
+                                    }])],
+                    }])
+        address, = party.addresses
+        email, mobile = party.contact_mechanisms
+        self.assertEqual(party.name, "Zhang San")
+        self.assertEqual(
+            (address.street, address.city),
+            ("Seaside Road 1\nBuilding 2", "Dalian"))
+        self.assertEqual(
+            (email.value, mobile.value, mobile.value_compact,
+                mobile.comment),
+            ('zhang@example.com', '+86 139 1234 5670', '+8613912345670',
+                "Evenings only"))
+        self.assertEqual(
+            Party.search_by_phone('13912345670')[1], [party])
+
+        Party.write([party], {'name': '\ufeffLi\u00ad Si\u2060'})
+        Address.write([address], {'postal_code': '116\u200b000'})
+        ContactMechanism.write([email], {'value': 'li\u2060@example.com'})
+        self.assertEqual(
+            (party.name, address.postal_code, email.value),
+            ("Li Si", '116000', 'li@example.com'))
+        party.name = 'Jose\u0301 \u202bWang\u202c'
+        party.save()
+        self.assertEqual(party.name, "Jos\u00e9 Wang")
 
     def _project(self):
         pool = Pool()

@@ -117,6 +117,22 @@ class RequestTestCase(RequestFixtures, test_tryton._DBTestCase):
     "Test the request engine"
 
     @with_transaction()
+    def test_invisible_characters_removed(self):
+        "The desk's texts lose the characters that disguise them"
+        pool = Pool()
+        company = create_company()
+        with set_company(company):
+            people, units, owners, department = self._register(company)
+            with clock(FRIDAY):
+                request = self._request(
+                    units[0], owners[0],
+                    description="Leak\u202e\u200b in the\r\nkitchen\x00")
+            self.assertEqual(request.description, "Leak in the\nkitchen")
+            Request = pool.get('service_center.request')
+            Request.write([request], {'location': "Bath\u2066room\ufeff"})
+            self.assertEqual(request.location, "Bathroom")
+
+    @with_transaction()
     def test_scope_follows_register(self):
         "Naming a regional deputy or moving a project changes scopes at once"
         pool = Pool()
