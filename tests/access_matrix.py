@@ -21,7 +21,7 @@ import sys
 
 from trytond import config
 from trytond.exceptions import UserError
-from trytond.model import ModelSingleton, ModelSQL, ModelView
+from trytond.model import ModelSingleton, ModelSQL
 from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.pool import Pool
 from trytond.rpc import RPC
@@ -240,8 +240,12 @@ def try_refused(outcome, database, user, Model, ids, role, where):
     attempt('read', ids, ['rec_name'])
     for path in export_paths(Model):
         attempt('export_data', ids, [path])
-    attempt('copy', ids)
-    attempt('delete', ids)
+    try_changes(attempt, database, Model, ids)
+
+
+def try_changes(attempt, database, Model, ids):
+    """Attempt every change of the records: a write of a field's own value,
+    a create of their copy's values, delete, copy and each button"""
     with Transaction().start(database, 0, readonly=True), \
             Transaction().set_context(active_test=False):
         values = writable_values(Model, ids[0])
@@ -249,6 +253,8 @@ def try_refused(outcome, database, user, Model, ids, role, where):
     if values:
         attempt('write', ids, values)
     attempt('create', [create])
+    attempt('delete', ids)
+    attempt('copy', ids)
     for button in sorted(getattr(Model, '_buttons', {})):
         attempt(button, ids)
 
@@ -392,18 +398,7 @@ def try_read_only(outcome, database, user, role, Model, ids):
         outcome.record('%s %s %s' % (role, verb, kind), '%s %s %s %s %s: %r'
             % (role, kind, name, verb, args[:2], result), kind == 'ok')
 
-    with Transaction().start(database, 0, readonly=True), \
-            Transaction().set_context(active_test=False):
-        values = writable_values(Model, others[0])
-        create = copy_values(Model, others[0])
-    if values:
-        attempt('write', others, values)
-    attempt('create', [create])
-    attempt('delete', others)
-    attempt('copy', others)
-    if issubclass(Model, ModelView):
-        for button in sorted(getattr(Model, '_buttons', {})):
-            attempt(button, others)
+    try_changes(attempt, database, Model, others)
 
 
 if __name__ == '__main__':
